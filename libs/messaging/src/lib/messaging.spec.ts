@@ -1,0 +1,7 @@
+import { messaging } from './messaging';
+
+describe('messaging', () => {
+  it('should work', () => {
+    expect(messaging()).toEqual('messaging');
+  });
+});

@@ -1,0 +1,3 @@
+export function observability(): string {
+  return 'observability';
+}

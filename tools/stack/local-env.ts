@@ -1,0 +1,43 @@
+import { serviceSpec, SERVICES } from './services';
+
+/**
+ * Connection settings of the local stack. Everything can be overridden from
+ * the environment; the defaults match what `npm run stack:up` starts.
+ */
+export const LOCAL = {
+  pgHost: process.env.CARDLINK_PG_HOST ?? '127.0.0.1',
+  pgPort: Number(process.env.CARDLINK_PG_PORT ?? 5432),
+  pgAdminUser: process.env.CARDLINK_PG_ADMIN_USER ?? 'postgres',
+  database: process.env.CARDLINK_DB ?? 'cardlink',
+  testDatabase: process.env.CARDLINK_TEST_DB ?? 'cardlink_test',
+  kafkaHost: process.env.CARDLINK_KAFKA_HOST ?? '127.0.0.1',
+  kafkaPort: Number(process.env.CARDLINK_KAFKA_PORT ?? 9092),
+  kafkaControllerPort: Number(process.env.CARDLINK_KAFKA_CONTROLLER_PORT ?? 9093),
+};
+
+/** Development-only role password; production passwords come from Kubernetes Secrets. */
+export function localRolePassword(role: string): string {
+  return `${role}_dev`;
+}
+
+export function adminDatabaseUrl(database = 'postgres'): string {
+  return `postgres://${LOCAL.pgAdminUser}@${LOCAL.pgHost}:${LOCAL.pgPort}/${database}`;
+}
+
+export function kafkaBrokers(): string {
+  return `${LOCAL.kafkaHost}:${LOCAL.kafkaPort}`;
+}
+
+/** The environment one service needs to run against the local stack. */
+export function localServiceEnv(name: string, opts: { database?: string } = {}): Record<string, string> {
+  const spec = serviceSpec(name);
+  const db = opts.database ?? LOCAL.database;
+  return {
+    PORT: String(spec.port),
+    DATABASE_URL: `postgres://${spec.role}:${localRolePassword(spec.role)}@${LOCAL.pgHost}:${LOCAL.pgPort}/${db}`,
+    DATABASE_SCHEMA: spec.schema,
+    KAFKA_BROKERS: kafkaBrokers(),
+  };
+}
+
+export const SERVICE_NAMES = SERVICES.map((s) => s.name);
