@@ -1,3 +1,8 @@
 const nxPreset = require('@nx/jest/preset').default;
 
-module.exports = { ...nxPreset };
+module.exports = {
+  ...nxPreset,
+  testEnvironment: 'node',
+  // Integration tests talk to a real Kafka and Postgres; unit tests finish far sooner.
+  testTimeout: 60_000,
+};
