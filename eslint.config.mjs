@@ -34,6 +34,10 @@ export default [
               onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'],
             },
             {
+              sourceTag: 'type:tooling',
+              onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'],
+            },
+            {
               sourceTag: 'type:contracts',
               onlyDependOnLibsWithTags: [],
               bannedExternalImports: ['kafkajs', 'typeorm', 'pg', '@nestjs/*'],
@@ -44,9 +48,18 @@ export default [
     },
   },
   {
-    files: ['**/*.ts'],
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts', 'tools/**/*.ts'],
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: [
+          './apps/*/tsconfig.app.json',
+          './apps/*/tsconfig.spec.json',
+          './libs/*/tsconfig.lib.json',
+          './libs/*/tsconfig.spec.json',
+          './tools/tsconfig.json',
+        ],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

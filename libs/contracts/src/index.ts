@@ -3,4 +3,4 @@ export * from './lib/topics';
 export * from './lib/event-definition';
 export * from './lib/events';
 export * from './lib/envelope';
-export { buildAsyncApiDocument } from './lib/asyncapi';
+export { ASYNCAPI_YAML_HEADER, buildAsyncApiDocument, renderAsyncApiYaml } from './lib/asyncapi';

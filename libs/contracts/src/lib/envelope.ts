@@ -81,20 +81,54 @@ export function createEnvelope<D extends EventDefinition>(definition: D, event: 
   return envelope;
 }
 
-/** Checks the envelope against the CloudEvents 1.0 spec using the reference SDK. */
+/**
+ * Checks the envelope against the CloudEvents 1.0 spec using the reference SDK,
+ * plus what the SDK lets through: another specversion (it then skips every
+ * check), an empty id (the spec requires a non-empty one; consumers
+ * deduplicate on it) and a missing correlationid.
+ */
 export function assertCloudEvent(envelope: EventEnvelope): void {
+  const type = envelope.type || '(no type)';
+  if (envelope.specversion !== '1.0') {
+    throw new ContractViolation(type, [`not a valid CloudEvent: specversion must be 1.0, got ${String(envelope.specversion)}`]);
+  }
+  for (const attribute of ['id', 'correlationid'] as const) {
+    const value: unknown = envelope[attribute];
+    if (typeof value !== 'string' || value === '') {
+      throw new ContractViolation(type, [`not a valid CloudEvent: ${attribute} must be a non-empty string`]);
+    }
+  }
+  // An absent optional attribute may arrive as an undefined property; the SDK would reject it as an extension value.
+  const attributes = Object.fromEntries(Object.entries(envelope).filter(([, value]) => value !== undefined));
   try {
-    new CloudEvent({ ...envelope }, true);
+    new CloudEvent(attributes, true);
   } catch (error) {
-    throw new ContractViolation(envelope.type ?? '(no type)', [`not a valid CloudEvent: ${(error as Error).message}`]);
+    throw new ContractViolation(type, [`not a valid CloudEvent: ${describeSdkError(error)}`]);
   }
 }
 
-/** Validates a received envelope's data against the schema of its type. */
+/** One line per problem: the SDK's message is "invalid payload" followed by raw ajv JSON. */
+function describeSdkError(error: unknown): string {
+  const message = (error as Error).message.split('\n')[0] ?? '';
+  const details = (error as { errors?: unknown }).errors;
+  if (!Array.isArray(details) || details.length === 0) return message;
+  const described = details.map((d: { instancePath?: string; message?: string }) =>
+    `${d.instancePath ? d.instancePath.replace(/^\//, '') : '(envelope)'} ${d.message ?? ''}`.trim(),
+  );
+  return `${message}: ${described.join(', ')}`;
+}
+
+/**
+ * Validates a received envelope: its CloudEvents attributes, then its data
+ * against the schema of its type. Unknown data fields (a newer producer's
+ * optional additions) are dropped; everything the schema requires is kept.
+ */
 export function parseEnvelope(envelope: EventEnvelope): EventEnvelope {
   const definition = findEventDefinition(envelope.type);
-  if (!definition) throw new ContractViolation(envelope.type, ['unknown event type']);
-  return { ...envelope, data: validateEventData(definition, envelope.data) };
+  if (!definition) throw new ContractViolation(envelope.type || '(no type)', ['unknown event type']);
+  const parsed = { ...envelope, data: validateEventData(definition, envelope.data) };
+  assertCloudEvent(parsed);
+  return parsed;
 }
 
 export function isEvent<D extends EventDefinition>(envelope: EventEnvelope, definition: D): envelope is EventEnvelope<EventData<D>> {

@@ -238,7 +238,11 @@ export const OutOfStock = defineEvent({
   description: 'Not enough cards: the order waits (backorder) and is fulfilled when cards arrive.',
   schema: z.object({
     orderId: Id,
-    lines: z.array(z.object({ lineId: Id, productId: Id, requested: z.number().int(), available: z.number().int() })).min(1),
+    lines: z
+      .array(
+        z.object({ lineId: Id, productId: Id, requested: z.number().int().min(1), available: z.number().int().nonnegative() }),
+      )
+      .min(1),
     at: Timestamp,
   }),
 });

@@ -1,3 +1,0 @@
-export function observability(): string {
-  return 'observability';
-}
