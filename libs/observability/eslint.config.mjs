@@ -11,8 +11,14 @@ export default [
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'nestjs-*', 'express'], message: 'Tracing is loaded before Nest; keep it Nest-free.' },
-            { group: ['../logging/*', '../metrics/*', '../health/*'], message: 'These modules load Nest.' },
+            {
+              group: ['@nestjs/*', 'nestjs-*', 'express'],
+              message: 'Tracing is loaded before Nest; keep it Nest-free.',
+            },
+            {
+              group: ['../logging/*', '../metrics/*', '../health/*'],
+              message: 'These modules load Nest.',
+            },
           ],
         },
       ],

@@ -65,9 +65,9 @@ describe('messaging against real Kafka and Postgres', () => {
   });
 
   it('publishes an event committed to the outbox even when the writer is SIGKILLed right after the commit', async () => {
-    const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['--tsconfig', 'tools/tsconfig.json', 'libs/messaging/src/testing/crash-writer.fixture.ts'], {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'libs/messaging/src/testing/crash-writer.fixture.ts'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, TEST_DB_URL: schema.url, TEST_DB_SCHEMA: schema.schema, TEST_TOPIC_PREFIX: prefix, TEST_EVENTS: '40' },
+      env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.base.json', TEST_DB_URL: schema.url, TEST_DB_SCHEMA: schema.schema, TEST_TOPIC_PREFIX: prefix, TEST_EVENTS: '40' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const committed = await new Promise<string[]>((resolve, reject) => {
@@ -217,8 +217,10 @@ describe('messaging against real Kafka and Postgres', () => {
     it('dead-letters a message that breaks its contract without retrying it', async () => {
       let calls = 0;
       consumer = await startConsumer(async (envelope, { manager }) => {
+        const data = envelope.data as { productId: string };
+        if (data.productId !== 'contract-product') return;
         calls += 1;
-        await manager.query('INSERT INTO effect (event_id, product_id) VALUES ($1, $2)', [envelope.id, 'contract-product']);
+        await manager.query('INSERT INTO effect (event_id, product_id) VALUES ($1, $2)', [envelope.id, data.productId]);
       });
       const broken = encodeEvent(stockEvent('contract-product', 1));
       broken.value = JSON.stringify({ productId: 'contract-product', available: -5 });

@@ -67,7 +67,9 @@ export async function readTopic(
         if (done(messages)) finish();
       },
     });
-    await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([finished, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
   } finally {
     await consumer.disconnect();
   }

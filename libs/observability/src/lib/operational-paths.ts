@@ -11,7 +11,10 @@ export function isOperationalPath(path: string): boolean {
 /** The request path without query string, as the client sent it. */
 export function requestPath(req: IncomingMessage): string {
   // Express shortens req.url inside middleware mounted under a path; originalUrl stays whole.
-  const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
+  const url =
+    (req as IncomingMessage & { originalUrl?: string }).originalUrl ??
+    req.url ??
+    '';
   const queryStart = url.indexOf('?');
   return queryStart === -1 ? url : url.slice(0, queryStart);
 }

@@ -19,7 +19,8 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    @Inject(READINESS_CHECKS) private readonly readinessChecks: readonly ReadinessCheck[],
+    @Inject(READINESS_CHECKS)
+    private readonly readinessChecks: readonly ReadinessCheck[],
   ) {}
 
   /**
@@ -42,7 +43,9 @@ export class HealthController {
     );
   }
 
-  private async probe(readiness: ReadinessCheck): Promise<HealthIndicatorResult> {
+  private async probe(
+    readiness: ReadinessCheck,
+  ): Promise<HealthIndicatorResult> {
     const indicator = this.indicators.check(readiness.name);
     try {
       await runReadinessCheck(readiness);

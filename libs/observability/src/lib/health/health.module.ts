@@ -1,4 +1,9 @@
-import { Module, type DynamicModule, type FactoryProvider, type ModuleMetadata } from '@nestjs/common';
+import {
+  Module,
+  type DynamicModule,
+  type FactoryProvider,
+  type ModuleMetadata,
+} from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController, READINESS_CHECKS } from './health.controller';
 import { assertUniqueCheckNames, type ReadinessCheck } from './readiness-check';
@@ -18,7 +23,10 @@ export class HealthModule {
   static forRootAsync(opts: HealthModuleAsyncOptions): DynamicModule {
     return {
       module: HealthModule,
-      imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), ...(opts.imports ?? [])],
+      imports: [
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
+        ...(opts.imports ?? []),
+      ],
       controllers: [HealthController],
       providers: [
         {

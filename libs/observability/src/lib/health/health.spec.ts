@@ -22,7 +22,8 @@ function readinessChecks(deps: FakeDependencies): ReadinessCheck[] {
     {
       name: 'postgres',
       check: async () => {
-        if (deps.postgres === 'down') throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+        if (deps.postgres === 'down')
+          throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
       },
     },
     {
@@ -30,13 +31,18 @@ function readinessChecks(deps: FakeDependencies): ReadinessCheck[] {
       timeoutMs: KAFKA_TIMEOUT_MS,
       check: () => {
         if (deps.kafka === 'hanging') return new Promise<void>(() => undefined);
-        return deps.kafka === 'down' ? Promise.reject(new Error('broker unreachable')) : Promise.resolve();
+        return deps.kafka === 'down'
+          ? Promise.reject(new Error('broker unreachable'))
+          : Promise.resolve();
       },
     },
     {
       name: 'payment-provider',
       timeoutMs: KAFKA_TIMEOUT_MS,
-      check: () => (deps.paymentProvider === 'hanging' ? new Promise<void>(() => undefined) : Promise.resolve()),
+      check: () =>
+        deps.paymentProvider === 'hanging'
+          ? new Promise<void>(() => undefined)
+          : Promise.resolve(),
     },
   ];
 }
@@ -72,9 +78,14 @@ describe('HealthModule', () => {
     await app.close();
   });
 
-  async function get(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function get(
+    path: string,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const response = await fetch(`${baseUrl}${path}`);
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    return {
+      status: response.status,
+      body: (await response.json()) as Record<string, unknown>,
+    };
   }
 
   it('is ready when every check is up', async () => {
@@ -83,7 +94,11 @@ describe('HealthModule', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({
       status: 'ok',
-      info: { postgres: { status: 'up' }, kafka: { status: 'up' }, 'payment-provider': { status: 'up' } },
+      info: {
+        postgres: { status: 'up' },
+        kafka: { status: 'up' },
+        'payment-provider': { status: 'up' },
+      },
     });
   });
 
@@ -95,7 +110,12 @@ describe('HealthModule', () => {
     expect(status).toBe(503);
     expect(body).toMatchObject({
       status: 'error',
-      error: { postgres: { status: 'down', message: 'connect ECONNREFUSED 127.0.0.1:5432' } },
+      error: {
+        postgres: {
+          status: 'down',
+          message: 'connect ECONNREFUSED 127.0.0.1:5432',
+        },
+      },
       info: { kafka: { status: 'up' } },
     });
   });
@@ -107,7 +127,10 @@ describe('HealthModule', () => {
     const { status, body } = await get('/health/ready');
 
     expect(status).toBe(503);
-    expect(Object.keys(body['error'] as object).sort()).toEqual(['kafka', 'postgres']);
+    expect(Object.keys(body['error'] as object).sort()).toEqual([
+      'kafka',
+      'postgres',
+    ]);
   });
 
   it('counts a hanging check as down once its timeout passes', async () => {
@@ -119,7 +142,12 @@ describe('HealthModule', () => {
     const elapsed = Date.now() - started;
     expect(status).toBe(503);
     expect(body).toMatchObject({
-      error: { kafka: { status: 'down', message: `timed out after ${KAFKA_TIMEOUT_MS} ms` } },
+      error: {
+        kafka: {
+          status: 'down',
+          message: `timed out after ${KAFKA_TIMEOUT_MS} ms`,
+        },
+      },
     });
     expect(elapsed).toBeGreaterThanOrEqual(KAFKA_TIMEOUT_MS - 20);
     expect(elapsed).toBeLessThan(KAFKA_TIMEOUT_MS + 1000);
@@ -133,7 +161,10 @@ describe('HealthModule', () => {
     const { status, body } = await get('/health/ready');
 
     expect(status).toBe(503);
-    expect(Object.keys(body['error'] as object).sort()).toEqual(['kafka', 'payment-provider']);
+    expect(Object.keys(body['error'] as object).sort()).toEqual([
+      'kafka',
+      'payment-provider',
+    ]);
     // Sequential checks would need at least twice the timeout.
     expect(Date.now() - started).toBeLessThan(2 * KAFKA_TIMEOUT_MS);
   });
@@ -155,7 +186,11 @@ describe('HealthModule configuration', () => {
 
     await expect(
       Test.createTestingModule({
-        imports: [HealthModule.forRootAsync({ useFactory: () => [check, { ...check }] })],
+        imports: [
+          HealthModule.forRootAsync({
+            useFactory: () => [check, { ...check }],
+          }),
+        ],
       }).compile(),
     ).rejects.toThrow("Duplicate readiness check name 'postgres'");
   });

@@ -1,4 +1,7 @@
-import { DEFAULT_READINESS_TIMEOUT_MS, runReadinessCheck } from './readiness-check';
+import {
+  DEFAULT_READINESS_TIMEOUT_MS,
+  runReadinessCheck,
+} from './readiness-check';
 
 describe('runReadinessCheck', () => {
   afterEach(() => {
@@ -6,18 +9,26 @@ describe('runReadinessCheck', () => {
   });
 
   it('resolves when the check resolves in time', async () => {
-    await expect(runReadinessCheck({ name: 'postgres', check: () => Promise.resolve() })).resolves.toBeUndefined();
+    await expect(
+      runReadinessCheck({ name: 'postgres', check: () => Promise.resolve() }),
+    ).resolves.toBeUndefined();
   });
 
   it("passes on the check's own error", async () => {
-    const check = () => Promise.reject(new Error('password authentication failed'));
+    const check = () =>
+      Promise.reject(new Error('password authentication failed'));
 
-    await expect(runReadinessCheck({ name: 'postgres', check })).rejects.toThrow('password authentication failed');
+    await expect(
+      runReadinessCheck({ name: 'postgres', check }),
+    ).rejects.toThrow('password authentication failed');
   });
 
   it('fails a check that hangs past the default timeout of 2000 ms', async () => {
     jest.useFakeTimers();
-    const outcome = runReadinessCheck({ name: 'kafka', check: () => new Promise<void>(() => undefined) });
+    const outcome = runReadinessCheck({
+      name: 'kafka',
+      check: () => new Promise<void>(() => undefined),
+    });
     const settled = jest.fn();
     outcome.catch(settled);
 
@@ -32,7 +43,11 @@ describe('runReadinessCheck', () => {
   it('leaves no timer behind once the check settles', async () => {
     jest.useFakeTimers();
 
-    await runReadinessCheck({ name: 'postgres', check: () => Promise.resolve(), timeoutMs: 50 });
+    await runReadinessCheck({
+      name: 'postgres',
+      check: () => Promise.resolve(),
+      timeoutMs: 50,
+    });
 
     expect(jest.getTimerCount()).toBe(0);
   });

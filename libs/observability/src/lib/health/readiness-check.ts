@@ -16,11 +16,16 @@ export const DEFAULT_READINESS_TIMEOUT_MS = 2000;
  * Runs a check, failing it after its timeout: a dependency that hangs must make
  * the service unready instead of hanging the probe until the kubelet gives up.
  */
-export async function runReadinessCheck(readiness: ReadinessCheck): Promise<void> {
+export async function runReadinessCheck(
+  readiness: ReadinessCheck,
+): Promise<void> {
   const timeoutMs = readiness.timeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([readiness.check(), timedOut]);
@@ -29,7 +34,9 @@ export async function runReadinessCheck(readiness: ReadinessCheck): Promise<void
   }
 }
 
-export function assertUniqueCheckNames(checks: readonly ReadinessCheck[]): void {
+export function assertUniqueCheckNames(
+  checks: readonly ReadinessCheck[],
+): void {
   const seen = new Set<string>();
   for (const { name } of checks) {
     if (seen.has(name)) {

@@ -4,9 +4,15 @@ import { redactUrlQuery } from './redaction';
 
 type LogLine = Record<string, unknown>;
 
-function captureLogs(): { lines: LogLine[]; destination: { write(line: string): void } } {
+function captureLogs(): {
+  lines: LogLine[];
+  destination: { write(line: string): void };
+} {
   const lines: LogLine[] = [];
-  return { lines, destination: { write: (line) => lines.push(JSON.parse(line) as LogLine) } };
+  return {
+    lines,
+    destination: { write: (line) => lines.push(JSON.parse(line) as LogLine) },
+  };
 }
 
 const CARD_SECRET = 'KEY-7Q2W-9XZP-4LMN';
@@ -15,16 +21,28 @@ const PASSWORD = 'hunter2-staff-password';
 describe('createLogger', () => {
   it('writes JSON with the service, an ISO time and a named level', () => {
     const { lines, destination } = captureLogs();
-    createLogger({ service: 'order-processing', destination }).info('order paid');
+    createLogger({ service: 'order-processing', destination }).info(
+      'order paid',
+    );
 
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ service: 'order-processing', level: 'info', msg: 'order paid' });
-    expect(new Date(lines[0]['time'] as string).toISOString()).toBe(lines[0]['time']);
+    expect(lines[0]).toMatchObject({
+      service: 'order-processing',
+      level: 'info',
+      msg: 'order paid',
+    });
+    expect(new Date(lines[0]['time'] as string).toISOString()).toBe(
+      lines[0]['time'],
+    );
   });
 
   it('respects the configured level', () => {
     const { lines, destination } = captureLogs();
-    const logger = createLogger({ service: 'risk-control', level: 'warn', destination });
+    const logger = createLogger({
+      service: 'risk-control',
+      level: 'warn',
+      destination,
+    });
     logger.info('not written');
     logger.warn('written');
 
@@ -39,7 +57,9 @@ describe('createLogger', () => {
         cardSecret: CARD_SECRET,
         staff: { password: PASSWORD },
         buyer: { email: 'alice@example.com', phone: '13812345678' },
-        delivery: { cards: [{ secret: CARD_SECRET }, { plaintext: CARD_SECRET }] },
+        delivery: {
+          cards: [{ secret: CARD_SECRET }, { plaintext: CARD_SECRET }],
+        },
         order: { items: [{ secret: CARD_SECRET }] },
       },
       'card delivered',
@@ -78,7 +98,9 @@ describe('createLogger', () => {
       outer: { inner: credentials },
     });
 
-    const redacted = Object.fromEntries(Object.keys(credentials).map((key) => [key, REDACTED]));
+    const redacted = Object.fromEntries(
+      Object.keys(credentials).map((key) => [key, REDACTED]),
+    );
     expect(lines[0]).toMatchObject({ ...redacted, outer: { inner: redacted } });
   });
 
@@ -113,12 +135,17 @@ describe('createLogger', () => {
       .child({ apiKey: 'supplier-key' })
       .info({ buyer: { email: 'bob@example.org' } }, 'imported');
 
-    expect(lines[0]).toMatchObject({ apiKey: REDACTED, buyer: { email: 'b***@example.org' } });
+    expect(lines[0]).toMatchObject({
+      apiKey: REDACTED,
+      buyer: { email: 'b***@example.org' },
+    });
   });
 
   it('replaces a contact that is not a string instead of logging it', () => {
     const { lines, destination } = captureLogs();
-    createLogger({ service: 'shop-gateway', destination }).info({ email: { address: 'x@y.z' } });
+    createLogger({ service: 'shop-gateway', destination }).info({
+      email: { address: 'x@y.z' },
+    });
 
     expect(lines[0]['email']).toBe(REDACTED);
   });
@@ -126,9 +153,9 @@ describe('createLogger', () => {
 
 describe('redactUrlQuery', () => {
   it('redacts secret query parameters and keeps the rest', () => {
-    expect(redactUrlQuery('/pickup/ord_1?token=abc.def&lang=en&Signature=xyz')).toBe(
-      `/pickup/ord_1?token=${REDACTED}&lang=en&Signature=${REDACTED}`,
-    );
+    expect(
+      redactUrlQuery('/pickup/ord_1?token=abc.def&lang=en&Signature=xyz'),
+    ).toBe(`/pickup/ord_1?token=${REDACTED}&lang=en&Signature=${REDACTED}`);
   });
 
   it('leaves URLs without secrets untouched', () => {

@@ -15,7 +15,9 @@ export interface LoggerOptions {
  * The one pino configuration shared by `createLogger` and the HTTP request
  * logger of `LoggingModule`, so both redact and format identically.
  */
-export function buildPinoOptions(opts: Pick<LoggerOptions, 'service' | 'level'>): pino.LoggerOptions {
+export function buildPinoOptions(
+  opts: Pick<LoggerOptions, 'service' | 'level'>,
+): pino.LoggerOptions {
   return {
     level: opts.level ?? process.env['LOG_LEVEL'] ?? 'info',
     base: { service: opts.service },

@@ -19,13 +19,17 @@ const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 function requestIdFor(req: IncomingMessage, res: ServerResponse): string {
   const incoming = req.headers[REQUEST_ID_HEADER];
   const requestId =
-    typeof incoming === 'string' && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    typeof incoming === 'string' && ACCEPTABLE_REQUEST_ID.test(incoming)
+      ? incoming
+      : randomUUID();
   // Echoed back so callers can quote it when reporting a problem.
   res.setHeader(REQUEST_ID_HEADER, requestId);
   return requestId;
 }
 
-export function buildPinoHttpOptions(opts: Pick<LoggerOptions, 'service' | 'level'>): PinoHttpOptions {
+export function buildPinoHttpOptions(
+  opts: Pick<LoggerOptions, 'service' | 'level'>,
+): PinoHttpOptions {
   return {
     ...buildPinoOptions(opts),
     genReqId: requestIdFor,
@@ -36,7 +40,10 @@ export function buildPinoHttpOptions(opts: Pick<LoggerOptions, 'service' | 'leve
       return 'info';
     },
     serializers: {
-      req: (req: pino.SerializedRequest) => ({ ...req, url: redactUrlQuery(req.url) }),
+      req: (req: pino.SerializedRequest) => ({
+        ...req,
+        url: redactUrlQuery(req.url),
+      }),
     },
   };
 }

@@ -41,7 +41,9 @@ const WILDCARD_PREFIXES = ['', '*.', '*.*.', '*.*.*.'] as const;
 const HEADER_PREFIXES = ['', '*.', '*.*.'] as const;
 
 function keyPaths(keys: readonly string[]): string[] {
-  return keys.flatMap((key) => WILDCARD_PREFIXES.map((prefix) => `${prefix}${key}`));
+  return keys.flatMap((key) =>
+    WILDCARD_PREFIXES.map((prefix) => `${prefix}${key}`),
+  );
 }
 
 function headerPaths(headers: readonly string[]): string[] {
@@ -62,7 +64,10 @@ export const REDACT_PATHS: readonly string[] = [
  * replaced. The path's first segment may be a symbol for wildcard paths, so
  * only the last segment (the key itself) is inspected.
  */
-export function censorLoggedValue(value: unknown, path: readonly (string | symbol)[]): unknown {
+export function censorLoggedValue(
+  value: unknown,
+  path: readonly (string | symbol)[],
+): unknown {
   const key = path[path.length - 1];
   if (key === 'email') {
     return typeof value === 'string' ? maskEmail(value) : REDACTED;

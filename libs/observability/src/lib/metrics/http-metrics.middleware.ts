@@ -2,7 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { Histogram, Registry } from 'prom-client';
 import { isOperationalPath, requestPath } from '../operational-paths';
-import { httpRequestDuration, METRICS_REGISTRY, type HttpRequestLabel } from './metrics-registry';
+import {
+  httpRequestDuration,
+  METRICS_REGISTRY,
+  type HttpRequestLabel,
+} from './metrics-registry';
 
 /** Route label of requests no handler matched (scanners, typos): one series, not one per URL. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -15,7 +19,9 @@ export const UNMATCHED_ROUTE = 'unmatched';
 const CATCH_ALL_ROUTE = /^\/?(\{\*\w*\}|\*\w*|\(\.\*\))$/;
 
 function routeLabel(routePath: unknown): string {
-  return typeof routePath === 'string' && !CATCH_ALL_ROUTE.test(routePath) ? routePath : UNMATCHED_ROUTE;
+  return typeof routePath === 'string' && !CATCH_ALL_ROUTE.test(routePath)
+    ? routePath
+    : UNMATCHED_ROUTE;
 }
 
 /** The parts of an Express request this middleware reads; kept structural to avoid an express dependency. */

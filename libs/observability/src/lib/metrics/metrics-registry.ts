@@ -15,12 +15,15 @@ export function createMetricsRegistry(service: string): Registry {
   return registry;
 }
 
-export const HTTP_REQUEST_DURATION_METRIC = 'cardlink_http_request_duration_seconds';
+export const HTTP_REQUEST_DURATION_METRIC =
+  'cardlink_http_request_duration_seconds';
 
 export type HttpRequestLabel = 'method' | 'route' | 'status_code';
 
 /** The HTTP latency histogram of a registry, created on first use. */
-export function httpRequestDuration(registry: Registry): Histogram<HttpRequestLabel> {
+export function httpRequestDuration(
+  registry: Registry,
+): Histogram<HttpRequestLabel> {
   const existing = registry.getSingleMetric(HTTP_REQUEST_DURATION_METRIC);
   if (existing) {
     return existing as Histogram<HttpRequestLabel>;

@@ -22,7 +22,10 @@ export class MetricsModule implements NestModule {
       module: MetricsModule,
       controllers: [MetricsController],
       providers: [
-        { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry(opts.service) },
+        {
+          provide: METRICS_REGISTRY,
+          useFactory: () => createMetricsRegistry(opts.service),
+        },
         HttpMetricsMiddleware,
       ],
       exports: [METRICS_REGISTRY],
@@ -30,6 +33,8 @@ export class MetricsModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
+    consumer
+      .apply(HttpMetricsMiddleware)
+      .forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
   }
 }

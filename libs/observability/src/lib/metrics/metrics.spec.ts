@@ -65,8 +65,12 @@ describe('createMetricsRegistry', () => {
   it('collects default Node metrics labelled with the service', async () => {
     const output = await createMetricsRegistry('card-inventory').metrics();
 
-    expect(output).toMatch(/^process_cpu_user_seconds_total\{service="card-inventory"\} \d/m);
-    expect(output).toContain('nodejs_heap_size_used_bytes{service="card-inventory"}');
+    expect(output).toMatch(
+      /^process_cpu_user_seconds_total\{service="card-inventory"\} \d/m,
+    );
+    expect(output).toContain(
+      'nodejs_heap_size_used_bytes{service="card-inventory"}',
+    );
   });
 
   it('gives each service its own registry', async () => {
@@ -82,7 +86,8 @@ describe('MetricsModule', () => {
   let app: INestApplication;
   let baseUrl: string;
 
-  const scrape = async (): Promise<string> => (await fetch(`${baseUrl}/metrics`)).text();
+  const scrape = async (): Promise<string> =>
+    (await fetch(`${baseUrl}/metrics`)).text();
 
   /** The histogram is observed when the response finishes, so poll briefly. */
   async function scrapeUntil(expected: RegExp): Promise<string> {
@@ -99,7 +104,10 @@ describe('MetricsModule', () => {
       imports: [
         MetricsModule.forRoot({ service: 'order-processing' }),
         // Its request logger is another global catch-all middleware, registered after ours.
-        LoggingModule.forRoot({ service: 'order-processing', destination: { write: () => undefined } }),
+        LoggingModule.forRoot({
+          service: 'order-processing',
+          destination: { write: () => undefined },
+        }),
       ],
       controllers: [OrdersController, RiskController],
     }).compile();
@@ -116,8 +124,12 @@ describe('MetricsModule', () => {
     const response = await fetch(`${baseUrl}/metrics`);
 
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
-    expect(await response.text()).toContain('process_cpu_user_seconds_total{service="order-processing"}');
+    expect(response.headers.get('content-type')).toBe(
+      'text/plain; version=0.0.4; charset=utf-8',
+    );
+    expect(await response.text()).toContain(
+      'process_cpu_user_seconds_total{service="order-processing"}',
+    );
   });
 
   it('labels request durations with the route pattern, not the concrete id', async () => {
@@ -143,7 +155,9 @@ describe('MetricsModule', () => {
     expect((await fetch(`${baseUrl}/wp-login.php`)).status).toBe(404);
     expect((await fetch(`${baseUrl}/.env`)).status).toBe(404);
 
-    const output = await scrapeUntil(/route="unmatched",status_code="404".*\} 2$/m);
+    const output = await scrapeUntil(
+      /route="unmatched",status_code="404".*\} 2$/m,
+    );
     expect(output).toMatch(
       /^cardlink_http_request_duration_seconds_count\{service="order-processing",method="GET",route="unmatched",status_code="404"\} 2$/m,
     );
@@ -154,7 +168,9 @@ describe('MetricsModule', () => {
     await fetch(`${baseUrl}/health/live`);
     await fetch(`${baseUrl}/orders/ord_2`);
 
-    const output = await scrapeUntil(/route="\/orders\/:id",status_code="200".*\} 2$/m);
+    const output = await scrapeUntil(
+      /route="\/orders\/:id",status_code="200".*\} 2$/m,
+    );
     expect(output).not.toMatch(/route="\/metrics"/);
     expect(output).not.toMatch(/route="\/health\/live"/);
   });
@@ -162,6 +178,8 @@ describe('MetricsModule', () => {
   it('exposes the registry for business metrics', async () => {
     await fetch(`${baseUrl}/risk/approve`);
 
-    expect(await scrape()).toContain('cardlink_risk_decisions_total{decision="approved",service="order-processing"} 1');
+    expect(await scrape()).toContain(
+      'cardlink_risk_decisions_total{decision="approved",service="order-processing"} 1',
+    );
   });
 });

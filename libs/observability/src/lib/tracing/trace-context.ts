@@ -1,8 +1,14 @@
-import { isSpanContextValid, trace, type SpanContext } from '@opentelemetry/api';
+import {
+  isSpanContextValid,
+  trace,
+  type SpanContext,
+} from '@opentelemetry/api';
 
 function activeSpanContext(): SpanContext | undefined {
   const spanContext = trace.getActiveSpan()?.spanContext();
-  return spanContext && isSpanContextValid(spanContext) ? spanContext : undefined;
+  return spanContext && isSpanContextValid(spanContext)
+    ? spanContext
+    : undefined;
 }
 
 /** The trace id of the active span, or undefined outside a (valid) span. */
@@ -13,5 +19,7 @@ export function currentTraceId(): string | undefined {
 /** Trace and span id fields for a log line, so logs can be joined to traces. */
 export function traceLogFields(): { trace_id?: string; span_id?: string } {
   const spanContext = activeSpanContext();
-  return spanContext ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : {};
+  return spanContext
+    ? { trace_id: spanContext.traceId, span_id: spanContext.spanId }
+    : {};
 }

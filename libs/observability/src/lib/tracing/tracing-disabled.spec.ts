@@ -1,4 +1,9 @@
-import { context, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
+import {
+  context,
+  isSpanContextValid,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
 import { currentTraceId } from './trace-context';
 import { startTracing } from './tracing';
 

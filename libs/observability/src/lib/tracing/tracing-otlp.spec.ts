@@ -42,7 +42,9 @@ describe('startTracing with an OTLP endpoint', () => {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
-    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) =>
+      collector.listen(0, '127.0.0.1', resolve),
+    );
     endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
   });
 
@@ -51,7 +53,10 @@ describe('startTracing with an OTLP endpoint', () => {
   });
 
   it('exports spans over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    };
     delete env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'];
     delete env['OTEL_SDK_DISABLED'];
 

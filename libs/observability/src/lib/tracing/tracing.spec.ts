@@ -1,5 +1,8 @@
 import { trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { createLogger } from '../logging/logger';
 import { currentTraceId } from './trace-context';
 import { startTracing, type Tracing } from './tracing';
@@ -36,11 +39,13 @@ describe('startTracing with injected span processors', () => {
   it('reports the trace id of the active span', () => {
     expect(currentTraceId()).toBeUndefined();
 
-    const traceIdInside = trace.getTracer('test').startActiveSpan('card.reserve', (span) => {
-      expect(currentTraceId()).toBe(span.spanContext().traceId);
-      span.end();
-      return currentTraceId();
-    });
+    const traceIdInside = trace
+      .getTracer('test')
+      .startActiveSpan('card.reserve', (span) => {
+        expect(currentTraceId()).toBe(span.spanContext().traceId);
+        span.end();
+        return currentTraceId();
+      });
 
     expect(traceIdInside).toMatch(/^[0-9a-f]{32}$/);
     expect(traceIdInside).not.toBe('0'.repeat(32));
@@ -55,7 +60,10 @@ describe('startTracing with injected span processors', () => {
     const lines: Record<string, unknown>[] = [];
     const logger = createLogger({
       service: 'order-processing',
-      destination: { write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+      destination: {
+        write: (line) =>
+          lines.push(JSON.parse(line) as Record<string, unknown>),
+      },
     });
 
     trace.getTracer('test').startActiveSpan('delivery.send', (span) => {

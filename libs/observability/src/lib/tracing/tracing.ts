@@ -1,7 +1,7 @@
 /**
- * OpenTelemetry bootstrap. Services call startTracing() first thing in main.ts,
- * before Nest, Express, pg or kafkajs are loaded, so this file must not import
- * Nest (enforced by this library's lint configuration).
+ * OpenTelemetry bootstrap. Services start it from the first module main.ts
+ * imports, before Nest, Express, pg or kafkajs are loaded, so this file must not
+ * import Nest (enforced by this library's lint configuration).
  */
 import type { IncomingMessage } from 'node:http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -36,17 +36,23 @@ function isSdkDisabled(env: NodeJS.ProcessEnv): boolean {
 }
 
 function hasOtlpEndpoint(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
+  return Boolean(
+    env['OTEL_EXPORTER_OTLP_ENDPOINT'] ||
+      env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
+  );
 }
 
-function spanProcessorsFor(opts: TracingOptions, env: NodeJS.ProcessEnv): SpanProcessor[] {
+function spanProcessorsFor(
+  opts: TracingOptions,
+  env: NodeJS.ProcessEnv,
+): SpanProcessor[] {
   const processors = [...(opts.spanProcessors ?? [])];
   if (hasOtlpEndpoint(env)) {
     // Endpoint, headers, timeout and batch sizes come from the standard OTEL_* variables.
     processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   }
-  // Without any processor NodeSDK registers no tracer provider, and spans would get
-  // all-zero ids: incoming trace context would not be continued into Kafka headers.
+  // Without any processor NodeSDK registers no tracer provider: spans would be no-ops
+  // without ids, and work started here (e.g. a Kafka message) would carry no trace context.
   return processors.length > 0 ? processors : [new NoopSpanProcessor()];
 }
 
