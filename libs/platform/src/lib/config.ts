@@ -57,8 +57,8 @@ export function loadConfig<S extends z.ZodType>(service: string, schema: S, env:
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
-    const name = issue.path.join('.') || '(environment)';
-    const given = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
+    const name = issue.path.length ? String(issue.path[0]) : '(environment)';
+    const given = issue.path.length ? env[name] : undefined;
     if (given === undefined) return `${name} is missing: ${issue.message.replace(/^Invalid input: expected .*, received undefined$/, 'required')}`;
     return `${name} is invalid: ${issue.message}`;
   });

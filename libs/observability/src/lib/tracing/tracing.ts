@@ -7,7 +7,6 @@ import type { IncomingMessage } from 'node:http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
@@ -58,7 +57,9 @@ function spanProcessorsFor(
 
 /**
  * Starts the OpenTelemetry SDK once per process (later calls return the first
- * instance): W3C trace context, http/express/pg/kafkajs instrumentation, and
+ * instance): W3C trace context, http/express/pg instrumentation (Kafka spans come from libs/messaging, which
+ * carries the context written with each outbox row; the kafkajs instrumentation
+ * would overwrite it with the relay's own context), and
  * OTLP/HTTP export when an OTLP endpoint is configured. OTEL_SDK_DISABLED=true
  * turns everything off.
  */
@@ -86,7 +87,6 @@ export function startTracing(opts: TracingOptions): Tracing {
       new ExpressInstrumentation(),
       // Pool pings and idle polling outside a request or message would be noise.
       new PgInstrumentation({ requireParentSpan: true }),
-      new KafkaJsInstrumentation(),
     ],
   });
   sdk.start();
