@@ -8,11 +8,15 @@ export interface KafkaConnectionOptions {
   connectionTimeoutMs?: number;
 }
 
+const EOS_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
 /** kafkajs logs through our logger; its INFO chatter (joins, rebalances) stays at debug. */
 function logCreator(logger: MessagingLogger) {
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, ...rest } = log;
+      // Sends are bounded on purpose so the relay can log and retry; exactly-once comes from the inbox, not from the producer.
+      if (message === EOS_WARNING) return;
       const entry = { kafka: rest };
       if (level === logLevel.ERROR) logger.error(entry, message);
       else if (level === logLevel.WARN) logger.warn(entry, message);

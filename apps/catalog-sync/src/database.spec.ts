@@ -1,0 +1,8 @@
+import { schemaDriftOf } from '@cardlink/platform/testing';
+import { entities, migrations } from './database';
+
+describe('catalog-sync database', () => {
+  it('has migrations that create exactly what its entities describe (no drift)', async () => {
+    expect(await schemaDriftOf({ role: 'cardlink_catalog', entities, migrations })).toEqual([]);
+  });
+});
