@@ -3,7 +3,7 @@ import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { allTopicNames } from '@cardlink/contracts';
 
 /** Brokers of the local stack (npm run stack:up), overridable for CI. */
-export const TEST_BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+export const TEST_BROKERS = (process.env['KAFKA_BROKERS'] ?? `127.0.0.1:${process.env['CARDLINK_KAFKA_PORT'] ?? 9092}`).split(',');
 
 export function testKafka(clientId = 'cardlink-test'): Kafka {
   return new Kafka({ clientId, brokers: TEST_BROKERS, logLevel: logLevel.NOTHING, retry: { retries: 5 } });

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { StockChanged, type EventData } from '@cardlink/contracts';
 import { InboxContext, Outbox } from '@cardlink/messaging';
-import { createTestTopics, deleteTestTopics, testKafka } from '@cardlink/messaging/testing';
+import { createTestTopics, deleteTestTopics, TEST_BROKERS, testKafka } from '@cardlink/messaging/testing';
 import { createTestSchema, type TestSchema } from '@cardlink/persistence';
 import { bootstrapService, type RunningService } from './bootstrap';
 import { serviceEnvSchema } from './config';
@@ -67,7 +67,7 @@ describe('a service booted by bootstrapService against real Kafka and Postgres',
       DATABASE_URL: schema.url,
       DATABASE_SCHEMA: schema.schema,
       DATABASE_MIGRATE_ON_START: 'true',
-      KAFKA_BROKERS: (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092'),
+      KAFKA_BROKERS: TEST_BROKERS.join(','),
       KAFKA_TOPIC_PREFIX: prefix,
       KAFKA_CONSUMER_GROUP: `probe-${prefix}`,
       LOG_LEVEL: 'warn',
