@@ -2,7 +2,7 @@
  * npm run stack:up | stack:down | stack:status
  *
  * Starts what the local stack is missing (PostgreSQL, a single-node Kafka) and
- * leaves alone what is already running. See docs/local-stack.md.
+ * leaves alone what is already running. See "The local stack" in README.md.
  */
 import { ensureKafka, kafkaStatus, stopKafka } from './kafka';
 import { ensurePostgres, postgresStatus, stopPostgres } from './postgres';
