@@ -11,7 +11,8 @@ export default [
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
   {
-    ignores: ['**/dist', '**/out-tsc', '**/node_modules', '.stack/**', '.nx/**', 'tmp/**'],
+    // Build configuration, not source: webpack configs share tools/build and are not part of the layers.
+    ignores: ['**/dist', '**/out-tsc', '**/node_modules', '.stack/**', '.nx/**', 'tmp/**', '**/webpack.config.js'],
   },
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
