@@ -6,6 +6,41 @@ import nx from '@nx/eslint-plugin';
  *   type:lib       platform libraries (messaging, persistence, observability, platform)
  *   type:contracts event contracts; imports nothing of ours
  */
+export const moduleBoundaries = {
+  files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
+  rules: {
+    '@nx/enforce-module-boundaries': [
+      'error',
+      {
+        enforceBuildableLibDependency: true,
+        banTransitiveDependencies: false,
+        allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
+        depConstraints: [
+          {
+            sourceTag: 'type:app',
+            onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'],
+            // kafkajs stays behind libs/messaging so the client can be replaced without touching services.
+            bannedExternalImports: ['kafkajs'],
+          },
+          {
+            sourceTag: 'type:lib',
+            onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'],
+          },
+          {
+            sourceTag: 'type:tooling',
+            onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'],
+          },
+          {
+            sourceTag: 'type:contracts',
+            onlyDependOnLibsWithTags: [],
+            bannedExternalImports: ['kafkajs', 'typeorm', 'pg', '@nestjs/*'],
+          },
+        ],
+      },
+    ],
+  },
+};
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -14,40 +49,7 @@ export default [
     // Build configuration, not source: webpack configs share tools/build and are not part of the layers.
     ignores: ['**/dist', '**/out-tsc', '**/node_modules', '.stack/**', '.nx/**', 'tmp/**', '**/webpack.config.js'],
   },
-  {
-    files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
-    rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          banTransitiveDependencies: false,
-          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
-          depConstraints: [
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'],
-              // kafkajs stays behind libs/messaging so the client can be replaced without touching services.
-              bannedExternalImports: ['kafkajs'],
-            },
-            {
-              sourceTag: 'type:lib',
-              onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'],
-            },
-            {
-              sourceTag: 'type:tooling',
-              onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'],
-            },
-            {
-              sourceTag: 'type:contracts',
-              onlyDependOnLibsWithTags: [],
-              bannedExternalImports: ['kafkajs', 'typeorm', 'pg', '@nestjs/*'],
-            },
-          ],
-        },
-      ],
-    },
-  },
+  moduleBoundaries,
   {
     files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts', 'tools/**/*.ts'],
     languageOptions: {

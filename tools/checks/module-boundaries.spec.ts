@@ -1,15 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createProjectGraphAsync } from '@nx/devkit';
 
 const ROOT = join(__dirname, '..', '..');
 
 /**
- * Proves the layer rules bite: each case writes a file with one import into a
- * real project, lints it with the workspace's own ESLint config (in a child
- * process: the config is an ES module) and expects the module-boundary rule to
- * report it, or not.
+ * Proves the layer rules bite: each case lints one import, as if it were a file
+ * in a real project, with the workspace's own module-boundary rules (the
+ * `moduleBoundaries` block of eslint.config.mjs), and expects the rule to
+ * report it, or not. The probe goes through stdin, so no file appears in a
+ * project that another task may be linting at the same time; ESLint runs in a
+ * child process because its config is an ES module.
  */
 const CASES = [
   {
@@ -49,35 +50,36 @@ interface LintResult {
   messages: { ruleId: string | null; message: string }[];
 }
 
-describe('module boundaries', () => {
-  let results: Map<string, string[]>;
+function boundaryErrors(file: string, code: string): string[] {
+  const eslint = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'),
+      '--config',
+      join(ROOT, 'tools', 'checks', 'boundaries.eslint.config.mjs'),
+      '--format',
+      'json',
+      '--stdin',
+      '--stdin-filename',
+      join(ROOT, file),
+    ],
+    { cwd: ROOT, input: code, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+  );
+  const [result] = JSON.parse(eslint.stdout) as LintResult[];
+  const fatal = (result?.messages ?? []).filter((m) => m.ruleId === null);
+  if (fatal.length > 0) throw new Error(`eslint could not lint the probe: ${fatal.map((m) => m.message).join('; ')}`);
+  return (result?.messages ?? []).filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
+}
 
+describe('module boundaries', () => {
   beforeAll(async () => {
     // The rule reads the cached project graph; make sure it is current.
     await createProjectGraphAsync({ exitOnError: false });
-    for (const c of CASES) writeFileSync(join(ROOT, c.file), c.code);
-    try {
-      const eslint = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--format', 'json', ...CASES.map((c) => c.file)], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      const parsed = JSON.parse(eslint.stdout) as LintResult[];
-      results = new Map(
-        parsed.map((r) => [
-          r.filePath,
-          r.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message),
-        ]),
-      );
-    } finally {
-      for (const c of CASES) rmSync(join(ROOT, c.file), { force: true });
-    }
-  }, 180_000);
+  }, 120_000);
 
-  it.each(CASES)('$name', ({ file, forbidden }) => {
-    const errors = results.get(join(ROOT, file));
-    expect(errors).toBeDefined();
-    if (forbidden) expect((errors ?? []).join('\n')).toMatch(forbidden);
+  it.each(CASES)('$name', ({ file, code, forbidden }) => {
+    const errors = boundaryErrors(file, code);
+    if (forbidden) expect(errors.join('\n')).toMatch(forbidden);
     else expect(errors).toEqual([]);
-  });
+  }, 60_000);
 });
