@@ -28,6 +28,17 @@ export function kafkaBrokers(): string {
   return `${LOCAL.kafkaHost}:${LOCAL.kafkaPort}`;
 }
 
+/**
+ * Development-only secrets of the local demo, documented in each service's
+ * README; production values come from Kubernetes Secrets.
+ */
+const LOCAL_DEMO_SECRETS: Record<string, Record<string, string>> = {
+  'shop-gateway': {
+    SHOP_WEBHOOK_SECRET: 'whsec_pXiPSm2QisH0b36Sy3f0hbO3Eayspa0ptO9xJ3dfWRY=',
+    PAYMENT_PROVIDER_SECRET: 'bc0ba8fa606bc4d36655baab3f637ad34f8cf63b17779293cda31645f72e3452',
+  },
+};
+
 /** The environment one service needs to run against the local stack. */
 export function localServiceEnv(name: string, opts: { database?: string } = {}): Record<string, string> {
   const spec = serviceSpec(name);
@@ -37,6 +48,7 @@ export function localServiceEnv(name: string, opts: { database?: string } = {}):
     DATABASE_URL: `postgres://${spec.role}:${localRolePassword(spec.role)}@${LOCAL.pgHost}:${LOCAL.pgPort}/${db}`,
     DATABASE_SCHEMA: spec.schema,
     KAFKA_BROKERS: kafkaBrokers(),
+    ...LOCAL_DEMO_SECRETS[name],
   };
 }
 
