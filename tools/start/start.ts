@@ -28,9 +28,10 @@ async function main(): Promise<void> {
   await migrateAll();
   step(`starting ${SERVICES.length} services; logs in ${LOG_DIR}`);
   const services = startAll();
+  let stopping = false;
   for (const [name, child] of services.children) {
     child.once('exit', (code, signal) => {
-      if (signal !== 'SIGTERM') process.stdout.write(`  ! ${name} exited (${code ?? signal}); see ${LOG_DIR}/${name}.log\n`);
+      if (!stopping) process.stdout.write(`  ! ${name} exited (${code ?? signal}); see ${LOG_DIR}/${name}.log\n`);
     });
   }
   const status = await waitReady();
@@ -40,11 +41,13 @@ async function main(): Promise<void> {
   }
   const allReady = SERVICES.every((s) => status.get(s.name) === 200);
   if (once || !allReady) {
+    stopping = true;
     await services.stop();
     process.exit(allReady ? 0 : 1);
   }
   process.stdout.write('\ncardlink is running. Ctrl-C stops the services (npm run stack:down stops Kafka too).\n');
   const stop = () => {
+    stopping = true;
     process.stdout.write('\nstopping services…\n');
     void services.stop().then(() => process.exit(0));
   };
