@@ -37,6 +37,15 @@ const LOCAL_DEMO_SECRETS: Record<string, Record<string, string>> = {
     SHOP_WEBHOOK_SECRET: 'whsec_pXiPSm2QisH0b36Sy3f0hbO3Eayspa0ptO9xJ3dfWRY=',
     PAYMENT_PROVIDER_SECRET: 'bc0ba8fa606bc4d36655baab3f637ad34f8cf63b17779293cda31645f72e3452',
   },
+  'card-inventory': {
+    CARD_ENCRYPTION_KEYS: 'k1:s6GMwSxDDdEoOYx/6+sD7WuRKxnS1wy1b+yln4sDDjs=',
+    CARD_FINGERPRINT_KEY: '1y7Ushwddr3BUbruJLTqxsawzNQ5I9H1LTNwEpuDCZI=',
+    // Public half of the delivery service's X25519 key below: inventory can seal, never open.
+    CARD_DELIVERY_PUBLIC_KEY: 'McKFdlgg0yBp9u8q6cD2bxBqNOThLFl+EToeGRj83Tc=',
+  },
+  'delivery-notifications': {
+    CARD_DELIVERY_PRIVATE_KEY: 'MC4CAQAwBQYDK2VuBCIEIGCJ2iwZlvVNEdNcH6Q8uwN0g+B+LtM/Xte8i2NjlsJo',
+  },
 };
 
 /** The environment one service needs to run against the local stack. */

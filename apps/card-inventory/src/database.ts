@@ -3,7 +3,15 @@
  * them, listed explicitly (the app is bundled, so no globs). The outbox and
  * inbox tables are added by the platform.
  */
+import { Allocations1764300100000 } from './allocation/1764300100000-allocations';
+import { CardAllocation } from './allocation/card-allocation.entity';
+import { OrderAllocation } from './allocation/order-allocation.entity';
+import { CardStock1764300000000 } from './cards/1764300000000-card-stock';
+import { CardBatch } from './cards/card-batch.entity';
+import { CardPool } from './cards/card-pool.entity';
+import { Card } from './cards/card.entity';
+
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const entities: Function[] = [];
+export const entities: Function[] = [CardPool, CardBatch, Card, OrderAllocation, CardAllocation];
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const migrations: Function[] = [];
+export const migrations: Function[] = [CardStock1764300000000, Allocations1764300100000];
