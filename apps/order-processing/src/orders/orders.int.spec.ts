@@ -17,6 +17,7 @@ import { decodeEvent, encodeEvent, EventProducer } from '@cardlink/messaging';
 import { createTestTopics, deleteTestTopics, readTopic, TEST_BROKERS, testKafka } from '@cardlink/messaging/testing';
 import { createTestSchema, type TestSchema } from '@cardlink/persistence';
 import { bootstrapService, type RunningService } from '@cardlink/platform';
+import { serviceTestEnv } from '@cardlink/platform/testing';
 import { AppModule } from '../app.module';
 import { configSchema } from '../config';
 
@@ -105,16 +106,10 @@ describe('order-processing against real Kafka and Postgres', () => {
   beforeAll(async () => {
     schema = await createTestSchema({ role: 'cardlink_orders', prefix: 'orders' });
     prefix = await createTestTopics(kafka);
-    Object.assign(process.env, {
-      PORT: String(port),
-      DATABASE_URL: schema.url,
-      DATABASE_SCHEMA: schema.schema,
-      DATABASE_MIGRATE_ON_START: 'true',
-      KAFKA_BROKERS: TEST_BROKERS.join(','),
-      KAFKA_TOPIC_PREFIX: prefix,
-      KAFKA_CONSUMER_GROUP: `order-processing-${prefix}`,
-      LOG_LEVEL: 'warn',
-    });
+    Object.assign(
+      process.env,
+      serviceTestEnv({ port, schema, topicPrefix: prefix, brokers: TEST_BROKERS, consumerGroup: `order-processing-${prefix}` }),
+    );
     service = await bootstrapService({ service: 'order-processing', configSchema, module: AppModule });
     db = new Client({ connectionString: schema.url, options: `-c search_path=${schema.schema}` });
     await db.connect();

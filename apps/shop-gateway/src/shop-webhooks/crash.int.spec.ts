@@ -7,6 +7,7 @@ import { TOPICS } from '@cardlink/contracts';
 import { headersToStrings } from '@cardlink/messaging';
 import { createTestTopics, deleteTestTopics, readTopic, TEST_BROKERS, testKafka } from '@cardlink/messaging/testing';
 import { createTestSchema, type TestSchema } from '@cardlink/persistence';
+import { serviceTestEnv } from '@cardlink/platform/testing';
 import { EVENT_SAMPLES_FOR_TESTS } from './samples.fixture';
 
 const REPO_ROOT = resolve(__dirname, '../../../..');
@@ -43,14 +44,8 @@ describe('shop-gateway killed with SIGKILL during a burst of webhooks', () => {
       env: {
         ...process.env,
         SWC_NODE_PROJECT: resolve(REPO_ROOT, 'tsconfig.base.json'),
-        PORT: String(port),
-        DATABASE_URL: schema.url,
-        DATABASE_SCHEMA: schema.schema,
-        DATABASE_MIGRATE_ON_START: 'true',
-        KAFKA_BROKERS: TEST_BROKERS.join(','),
-        KAFKA_TOPIC_PREFIX: prefix,
+        ...serviceTestEnv({ port, schema, topicPrefix: prefix, brokers: TEST_BROKERS, logLevel: 'silent' }),
         SHOP_WEBHOOK_SECRET: SECRET,
-        LOG_LEVEL: 'silent',
       },
     });
     const deadline = Date.now() + 60_000;

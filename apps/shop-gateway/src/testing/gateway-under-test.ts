@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { createTestTopics, deleteTestTopics, TEST_BROKERS, testKafka } from '@cardlink/messaging/testing';
 import { createTestSchema, type TestSchema } from '@cardlink/persistence';
 import { bootstrapService, type RunningService } from '@cardlink/platform';
+import { serviceTestEnv } from '@cardlink/platform/testing';
 import { AppModule } from '../app.module';
 import { configSchema } from '../config';
 
@@ -22,15 +23,8 @@ export async function startGateway(secrets: { shop: string; paymentProvider?: st
   const prefix = await createTestTopics(kafka);
   const port = 40000 + Math.floor(Math.random() * 5000);
   Object.assign(process.env, {
-    PORT: String(port),
-    DATABASE_URL: schema.url,
-    DATABASE_SCHEMA: schema.schema,
-    DATABASE_MIGRATE_ON_START: 'true',
-    KAFKA_BROKERS: TEST_BROKERS.join(','),
-    KAFKA_TOPIC_PREFIX: prefix,
-    KAFKA_CONSUMER_GROUP: `shop-gateway-${prefix}`,
+    ...serviceTestEnv({ port, schema, topicPrefix: prefix, brokers: TEST_BROKERS, consumerGroup: `shop-gateway-${prefix}`, logLevel: 'silent' }),
     SHOP_WEBHOOK_SECRET: secrets.shop,
-    LOG_LEVEL: 'silent',
   });
   if (secrets.paymentProvider) process.env['PAYMENT_PROVIDER_SECRET'] = secrets.paymentProvider;
   else delete process.env['PAYMENT_PROVIDER_SECRET'];

@@ -6,6 +6,7 @@ import { StockChanged, type EventData } from '@cardlink/contracts';
 import { InboxContext, Outbox } from '@cardlink/messaging';
 import { createTestTopics, deleteTestTopics, TEST_BROKERS, testKafka } from '@cardlink/messaging/testing';
 import { createTestSchema, type TestSchema } from '@cardlink/persistence';
+import { serviceTestEnv } from '../testing';
 import { bootstrapService, type RunningService } from './bootstrap';
 import { serviceEnvSchema } from './config';
 import { PlatformModule } from './platform.module';
@@ -62,16 +63,7 @@ describe('a service booted by bootstrapService against real Kafka and Postgres',
   beforeAll(async () => {
     schema = await createTestSchema({ role: 'cardlink_catalog', prefix: 'platform' });
     prefix = await createTestTopics(kafka);
-    Object.assign(process.env, {
-      PORT: String(port),
-      DATABASE_URL: schema.url,
-      DATABASE_SCHEMA: schema.schema,
-      DATABASE_MIGRATE_ON_START: 'true',
-      KAFKA_BROKERS: TEST_BROKERS.join(','),
-      KAFKA_TOPIC_PREFIX: prefix,
-      KAFKA_CONSUMER_GROUP: `probe-${prefix}`,
-      LOG_LEVEL: 'warn',
-    });
+    Object.assign(process.env, serviceTestEnv({ port, schema, topicPrefix: prefix, brokers: TEST_BROKERS, consumerGroup: `probe-${prefix}` }));
     service = await bootstrapService({ service: 'probe-service', configSchema, module: ProbeModule });
   });
 

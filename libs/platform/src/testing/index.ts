@@ -33,3 +33,27 @@ export async function schemaDriftOf(tables: ServiceTables): Promise<string[]> {
     await schema.drop();
   }
 }
+
+/**
+ * The environment that runs a service against a throwaway schema and a private
+ * topic prefix, migrating at start; add the service's own variables on top.
+ */
+export function serviceTestEnv(opts: {
+  port: number;
+  schema: { url: string; schema: string };
+  topicPrefix: string;
+  brokers: readonly string[];
+  consumerGroup?: string;
+  logLevel?: string;
+}): Record<string, string> {
+  return {
+    PORT: String(opts.port),
+    DATABASE_URL: opts.schema.url,
+    DATABASE_SCHEMA: opts.schema.schema,
+    DATABASE_MIGRATE_ON_START: 'true',
+    KAFKA_BROKERS: opts.brokers.join(','),
+    KAFKA_TOPIC_PREFIX: opts.topicPrefix,
+    ...(opts.consumerGroup ? { KAFKA_CONSUMER_GROUP: opts.consumerGroup } : {}),
+    LOG_LEVEL: opts.logLevel ?? 'warn',
+  };
+}
