@@ -16,6 +16,11 @@ export {
   createMetricsRegistry,
 } from './lib/metrics/metrics-registry';
 export { MetricsModule } from './lib/metrics/metrics.module';
+export {
+  scrapeGauge,
+  type ScrapeGaugeOptions,
+  type ScrapeSample,
+} from './lib/metrics/scrape-gauge';
 
 export type { ReadinessCheck } from './lib/health/readiness-check';
 export { HealthModule } from './lib/health/health.module';

@@ -4,3 +4,4 @@ export { bootstrapService, type ServiceDefinition, type RunningService } from '.
 export { UnitOfWork } from './lib/unit-of-work';
 export { ServiceRuntime } from './lib/service-runtime';
 export { SERVICE_CONFIG, SERVICE_NAME } from './lib/tokens';
+export { PeriodicTask } from './lib/periodic-task';

@@ -5,8 +5,13 @@
  */
 import type { EventData, EventDefinition } from './event-definition';
 import {
+  BuyerErasureRequested,
+  CardReplacementRequested,
+  CardReported,
   CardsAllocated,
+  CardVoided,
   DeliveryFailed,
+  DeliveryRetryRequested,
   DeliverySucceeded,
   OrderApproved,
   OrderCancelled,
@@ -20,6 +25,7 @@ import {
   ShopOrderCancelled,
   ShopOrderCreated,
   ShopOrderPaid,
+  ShopOrderDisputed,
   ShopOrderRefunded,
   ShopProductUpdated,
   StockChanged,
@@ -85,6 +91,14 @@ const SAMPLES: readonly Sample[] = [
     currency: 'CNY',
     refundedAt: '2025-03-02T09:00:00Z',
   }),
+  sample(ShopOrderDisputed, {
+    shopOrderId: SHOP_ORDER_ID,
+    disputeId: 'dp_204',
+    reason: 'the card code is already used',
+    amount: 4_850,
+    currency: 'CNY',
+    openedAt: '2025-03-02T08:00:00Z',
+  }),
   sample(ShopProductUpdated, {
     shopListingId: 'listing_9001',
     changes: { title: 'Steam 50 CNY gift card', price: 4_850, currency: 'CNY', stock: 120, status: 'listed' },
@@ -116,6 +130,14 @@ const SAMPLES: readonly Sample[] = [
     lines: [{ lineId: 'line-1', productId: 'prod_steam_50', quantity: 2 }],
     approvedAt: '2025-03-01T02:00:43Z',
   }),
+  sample(BuyerErasureRequested, {
+    erasureId: 'e2b9a3f0-5c1d-4e8a-9f4b-7a6c2d1e0f93',
+    matchKeys: [{ kind: 'email', key: 'hm1.Zk9yQ2Fyb2xpbmVPbmx5VGhlS2V5SG9sZGVyS25vd3M' }],
+    orderIds: [ORDER_ID],
+    shopOrderIds: [SHOP_ORDER_ID],
+    requestedBy: 'privacy-officer',
+    requestedAt: '2025-06-01T09:00:00Z',
+  }),
   sample(OrderCancelled, { orderId: ORDER_ID, reason: 'risk rejected', cancelledAt: '2025-03-01T02:00:43Z' }),
   sample(RefundRequested, {
     orderId: ORDER_ID,
@@ -124,6 +146,22 @@ const SAMPLES: readonly Sample[] = [
     currency: 'CNY',
     reason: 'delivery failed on every channel',
     requestedAt: '2025-03-01T02:30:00Z',
+    refundId: '0b7d3c1e-4f7a-4c55-9a38-2f0c9d1e6b21',
+  }),
+  sample(DeliveryRetryRequested, {
+    orderId: ORDER_ID,
+    shopOrderId: SHOP_ORDER_ID,
+    requestedBy: 'alice',
+    reason: 'buyer fixed the email address',
+    requestedAt: '2025-03-01T03:00:00Z',
+  }),
+  sample(CardReplacementRequested, {
+    caseId: '5d2f1c3a-8e7b-4d6a-9c01-3b2a1f0e9d87',
+    orderId: ORDER_ID,
+    cardId: 'card_a1',
+    reason: 'buyer reports the code as already redeemed',
+    requestedBy: 'alice',
+    requestedAt: '2025-03-02T09:30:00Z',
   }),
   sample(OrderCompleted, { orderId: ORDER_ID, paidAt: '2025-03-01T02:00:42Z', completedAt: '2025-03-01T02:00:45Z' }),
   sample(RiskAssessed, {
@@ -159,12 +197,20 @@ const SAMPLES: readonly Sample[] = [
     ],
     allocatedAt: '2025-03-01T02:00:44Z',
   }),
+  sample(CardVoided, {
+    caseId: '5d2f1c3a-8e7b-4d6a-9c01-3b2a1f0e9d87',
+    orderId: ORDER_ID,
+    cardId: 'card_a1',
+    replacements: [{ orderId: ORDER_ID, lineId: 'line-1', status: 'allocated', cardId: 'card_b7' }],
+    alreadyVoided: false,
+    voidedAt: '2025-03-02T09:30:01Z',
+  }),
   sample(OutOfStock, {
     orderId: ORDER_ID,
     lines: [{ lineId: 'line-1', productId: 'prod_steam_50', requested: 2, available: 1 }],
     at: '2025-03-01T02:00:44Z',
   }),
-  sample(StockChanged, { productId: 'prod_steam_50', available: 118, sequence: 42, at: '2025-03-01T02:00:44Z' }),
+  sample(StockChanged, { productId: 'prod_steam_50', available: 118, sequence: 42, at: '2025-03-01T02:00:44Z', countedOrderIds: [ORDER_ID] }),
   sample(StockLow, { productId: 'prod_steam_50', available: 9, threshold: 10, at: '2025-03-01T02:00:44Z' }),
   sample(DeliverySucceeded, {
     orderId: ORDER_ID,
@@ -181,6 +227,16 @@ const SAMPLES: readonly Sample[] = [
     permanent: false,
     reason: 'SMTP 451 after 5 attempts',
     failedAt: '2025-03-01T02:10:00Z',
+  }),
+  sample(CardReported, {
+    reportId: 'a41c7e2d-0b9f-4e3a-8d6c-5f1e2a3b4c5d',
+    orderId: ORDER_ID,
+    lineId: 'line-1',
+    productId: 'prod_steam_50',
+    cardId: 'card_a1',
+    note: 'Steam says this code was already redeemed',
+    via: 'link',
+    reportedAt: '2025-03-02T09:00:00Z',
   }),
   sample(ProductChanged, {
     productId: 'prod_steam_50',

@@ -20,7 +20,7 @@ export const ShopOrderCreated = defineEvent({
   type: 'cardlink.shop.order-created.v1',
   topic: TOPICS.shopOrders,
   producer: 'shop-gateway',
-  consumers: ['order-processing'],
+  consumers: ['order-processing', 'catalog-sync'],
   subject: 'shop order id',
   description: 'The shop reports a new, not yet paid order.',
   schema: z.object({ order: ShopOrder }),
@@ -30,7 +30,7 @@ export const ShopOrderPaid = defineEvent({
   type: 'cardlink.shop.order-paid.v1',
   topic: TOPICS.shopOrders,
   producer: 'shop-gateway',
-  consumers: ['order-processing'],
+  consumers: ['order-processing', 'catalog-sync'],
   subject: 'shop order id',
   description: 'The shop reports that the buyer paid; carries the whole order so that it can arrive first.',
   schema: z.object({
@@ -50,7 +50,7 @@ export const ShopOrderCancelled = defineEvent({
   type: 'cardlink.shop.order-cancelled.v1',
   topic: TOPICS.shopOrders,
   producer: 'shop-gateway',
-  consumers: ['order-processing'],
+  consumers: ['order-processing', 'catalog-sync'],
   subject: 'shop order id',
   description: 'The shop cancelled the order.',
   schema: z.object({ shopOrderId: Id, reason: z.string().max(500).optional(), cancelledAt: Timestamp }),
@@ -64,6 +64,23 @@ export const ShopOrderRefunded = defineEvent({
   subject: 'shop order id',
   description: 'The shop refunded the buyer (on our request or on its own, e.g. a dispute).',
   schema: z.object({ shopOrderId: Id, refundId: Id, amount: MinorUnits, currency: Currency, refundedAt: Timestamp }),
+});
+
+export const ShopOrderDisputed = defineEvent({
+  type: 'cardlink.shop.order-disputed.v1',
+  topic: TOPICS.shopOrders,
+  producer: 'shop-gateway',
+  consumers: ['order-processing'],
+  subject: 'shop order id',
+  description: 'The buyer opened a dispute (complaint) about an order at the shop; it becomes an after-sale case.',
+  schema: z.object({
+    shopOrderId: Id,
+    disputeId: Id.describe("the shop's dispute id; the same id again opens nothing new"),
+    reason: z.string().max(500),
+    amount: MinorUnits.optional().describe('what the buyer claims, if the shop says'),
+    currency: Currency.optional(),
+    openedAt: Timestamp,
+  }),
 });
 
 export const ShopProductUpdated = defineEvent({
@@ -110,7 +127,7 @@ export const OrderPaid = defineEvent({
   type: 'cardlink.orders.order-paid.v1',
   topic: TOPICS.orderLifecycle,
   producer: 'order-processing',
-  consumers: ['risk-control'],
+  consumers: ['risk-control', 'delivery-notifications'],
   subject: 'order id',
   description: 'A paid order awaits its risk assessment.',
   schema: z.object({
@@ -130,7 +147,7 @@ export const OrderApproved = defineEvent({
   type: 'cardlink.orders.order-approved.v1',
   topic: TOPICS.orderLifecycle,
   producer: 'order-processing',
-  consumers: ['card-inventory'],
+  consumers: ['card-inventory', 'catalog-sync'],
   subject: 'order id',
   description: 'Risk control approved the order: allocate its cards.',
   schema: z.object({ orderId: Id, shopOrderId: Id, lines: z.array(OrderLineRequest).min(1), approvedAt: Timestamp }),
@@ -140,7 +157,7 @@ export const OrderCancelled = defineEvent({
   type: 'cardlink.orders.order-cancelled.v1',
   topic: TOPICS.orderLifecycle,
   producer: 'order-processing',
-  consumers: ['card-inventory', 'delivery-notifications'],
+  consumers: ['card-inventory', 'delivery-notifications', 'catalog-sync'],
   subject: 'order id',
   description: 'The order will not be fulfilled: release anything reserved for it.',
   schema: z.object({ orderId: Id, reason: z.string().max(500), cancelledAt: Timestamp }),
@@ -150,7 +167,7 @@ export const RefundRequested = defineEvent({
   type: 'cardlink.orders.refund-requested.v1',
   topic: TOPICS.orderLifecycle,
   producer: 'order-processing',
-  consumers: ['card-inventory'],
+  consumers: ['card-inventory', 'catalog-sync'],
   subject: 'order id',
   description: 'The buyer is to be refunded; order-processing asks the shop.',
   schema: z.object({
@@ -159,6 +176,61 @@ export const RefundRequested = defineEvent({
     amount: MinorUnits,
     currency: Currency,
     reason: z.string().max(500),
+    requestedAt: Timestamp,
+    refundId: Id.optional().describe('the id the refund carries to the shop; the same id again refunds nothing more'),
+  }),
+});
+
+export const DeliveryRetryRequested = defineEvent({
+  type: 'cardlink.orders.delivery-retry-requested.v1',
+  topic: TOPICS.orderLifecycle,
+  producer: 'order-processing',
+  consumers: ['delivery-notifications'],
+  subject: 'order id',
+  description: "Staff asked to deliver a failed order's allocated cards again: put its failed deliveries back in the queue.",
+  schema: z.object({
+    orderId: Id,
+    shopOrderId: Id,
+    requestedBy: Id.describe('the admin credential that asked'),
+    reason: z.string().max(500).optional(),
+    requestedAt: Timestamp,
+  }),
+});
+
+export const CardReplacementRequested = defineEvent({
+  type: 'cardlink.orders.card-replacement-requested.v1',
+  topic: TOPICS.orderLifecycle,
+  producer: 'order-processing',
+  consumers: ['card-inventory'],
+  subject: 'order id',
+  description: 'Staff resolved an after-sale case by replacing a card: void it and allocate a replacement to the same order line.',
+  schema: z.object({
+    caseId: Id,
+    orderId: Id,
+    cardId: Id,
+    reason: z.string().max(500),
+    requestedBy: Id.describe('the admin credential that decided'),
+    requestedAt: Timestamp,
+  }),
+});
+
+export const BuyerErasureRequested = defineEvent({
+  type: 'cardlink.orders.buyer-erasure-requested.v1',
+  topic: TOPICS.orderLifecycle,
+  producer: 'order-processing',
+  consumers: ['risk-control', 'delivery-notifications'],
+  subject: 'erasure id',
+  description:
+    "Staff asked to erase one buyer's contacts: every service erases them from its own tables (financial records stay) and keeps an audit row. Carries match keys (keyed HMACs), never the contacts.",
+  schema: z.object({
+    erasureId: Id,
+    matchKeys: z
+      .array(z.object({ kind: z.enum(['buyerId', 'email', 'phone']), key: Id }))
+      .min(1)
+      .describe('keyed HMACs (PERSONAL_DATA_MATCH_KEY) of the normalised identifiers the request named'),
+    orderIds: z.array(Id).describe("the buyer's orders order-processing knows; each service erases their contacts"),
+    shopOrderIds: z.array(Id),
+    requestedBy: Id.describe('the admin credential that asked'),
     requestedAt: Timestamp,
   }),
 });
@@ -211,7 +283,7 @@ export const CardsAllocated = defineEvent({
   type: 'cardlink.inventory.cards-allocated.v1',
   topic: TOPICS.allocations,
   producer: 'card-inventory',
-  consumers: ['order-processing', 'delivery-notifications'],
+  consumers: ['order-processing', 'delivery-notifications', 'catalog-sync'],
   subject: 'order id',
   description: 'Cards taken from stock for an order, each secret sealed for the delivery service.',
   schema: z.object({
@@ -226,6 +298,25 @@ export const CardsAllocated = defineEvent({
     ).min(1),
     replacesCardId: Id.optional().describe('set when this allocation replaces a voided card'),
     allocatedAt: Timestamp,
+  }),
+});
+
+export const CardVoided = defineEvent({
+  type: 'cardlink.inventory.card-voided.v1',
+  topic: TOPICS.allocations,
+  producer: 'card-inventory',
+  consumers: ['order-processing'],
+  subject: 'order id',
+  description: "A card was voided on an after-sale case's request: each order line it was sold to got a replacement (its CardsAllocated follows) or waits for stock.",
+  schema: z.object({
+    caseId: Id.optional(),
+    orderId: Id.describe('the order whose case asked'),
+    cardId: Id,
+    replacements: z.array(
+      z.object({ orderId: Id, lineId: Id, status: z.enum(['allocated', 'waiting']), cardId: Id.optional().describe('the replacement card, once allocated') }),
+    ),
+    alreadyVoided: z.boolean().describe('the card had been voided before this request; the replacements are those of that void'),
+    voidedAt: Timestamp,
   }),
 });
 
@@ -254,7 +345,16 @@ export const StockChanged = defineEvent({
   consumers: ['catalog-sync'],
   subject: 'product id',
   description: 'Cards available for a product after a change; coalesced, so bursts send one event.',
-  schema: z.object({ productId: Id, available: z.number().int().nonnegative(), sequence: z.number().int().nonnegative(), at: Timestamp }),
+  schema: z.object({
+    productId: Id,
+    available: z.number().int().nonnegative(),
+    sequence: z.number().int().nonnegative(),
+    at: Timestamp,
+    countedOrderIds: z
+      .array(Id)
+      .optional()
+      .describe('orders whose allocation of this product this count is the first to include; lets a consumer tell exactly which sales the count already reflects'),
+  }),
 });
 
 export const StockLow = defineEvent({
@@ -297,6 +397,25 @@ export const DeliveryFailed = defineEvent({
   }),
 });
 
+export const CardReported = defineEvent({
+  type: 'cardlink.delivery.card-reported.v1',
+  topic: TOPICS.deliveries,
+  producer: 'delivery-notifications',
+  consumers: ['order-processing'],
+  subject: 'order id',
+  description: 'A buyer reported a delivered card as invalid on the pickup page; opens an after-sale case.',
+  schema: z.object({
+    reportId: Id,
+    orderId: Id,
+    lineId: Id,
+    productId: Id,
+    cardId: Id,
+    note: z.string().max(1000).describe("the buyer's words, as typed, with the card's own code and password masked out"),
+    via: z.enum(['link', 'code']).describe('how the buyer opened the pickup page'),
+    reportedAt: Timestamp,
+  }),
+});
+
 // ── catalog-sync ───────────────────────────────────────────────────────────
 
 export const ProductChanged = defineEvent({
@@ -329,19 +448,25 @@ export const EVENT_CATALOG = [
   ShopOrderPaid,
   ShopOrderCancelled,
   ShopOrderRefunded,
+  ShopOrderDisputed,
   ShopProductUpdated,
   PaymentReceived,
   OrderPaid,
   OrderApproved,
   OrderCancelled,
   RefundRequested,
+  DeliveryRetryRequested,
+  CardReplacementRequested,
+  BuyerErasureRequested,
   OrderCompleted,
   RiskAssessed,
   CardsAllocated,
+  CardVoided,
   OutOfStock,
   StockChanged,
   StockLow,
   DeliverySucceeded,
   DeliveryFailed,
+  CardReported,
   ProductChanged,
 ] as const;

@@ -122,10 +122,15 @@ describe('messaging against real Kafka and Postgres', () => {
           ),
         );
         if (sequence === 10) {
-          // The leader's database session dies: its lease goes with it and the standby takes over.
-          await dataSource.query(
-            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-          );
+          // The leader's database session dies: its lease goes with it and the standby takes over. Only this
+          // schema's lease is touched: other runs' relays share the database under other roles.
+          const terminated = (await dataSource.query(
+            `SELECT pg_terminate_backend(pid) AS terminated FROM pg_locks
+             WHERE locktype = 'advisory' AND granted AND objsubid = 1
+               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND objid = (hashtext('cardlink.outbox.' || current_schema())::bigint & 4294967295)::oid`,
+          )) as { terminated: boolean }[];
+          expect(terminated).toEqual([{ terminated: true }]);
         }
       }
       const read = await readTopic(kafka, stockTopic(), (messages) => {
@@ -212,6 +217,29 @@ describe('messaging against real Kafka and Postgres', () => {
       expect(headers[DLQ_HEADER.attempts]).toBe('3');
       expect(headers['ce_type']).toBe(StockChanged.type);
       expect(JSON.parse(letter?.message.value?.toString() ?? '{}')).toMatchObject({ productId: 'poison-product', sequence: 666 });
+    });
+
+    it('runs after-commit effects once the handler\'s writes are visible to other connections, and drops those of an attempt that rolled back', async () => {
+      const seen: { sequence: number; visible: boolean }[] = [];
+      let failFirst = true;
+      consumer = await startConsumer(async (envelope, { manager, afterCommit }) => {
+        const data = envelope.data as { productId: string; sequence: number };
+        if (data.productId !== 'after-commit-product') return;
+        await manager.query('INSERT INTO effect (event_id, product_id) VALUES ($1, $2)', [envelope.id, data.productId]);
+        afterCommit(() => {
+          // Read through another pooled connection, as a worker woken by the effect would.
+          void effects('after-commit-product').then((ids) => seen.push({ sequence: data.sequence, visible: ids.includes(envelope.id) }));
+        });
+        if (failFirst) {
+          failFirst = false;
+          throw new Error('first attempt fails after registering its effect');
+        }
+      });
+      const event = stockEvent('after-commit-product', 1);
+      await producer.send([{ topic: stockTopic(), ...encodeEvent(event) }]);
+      await until(async () => seen.length > 0);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seen).toEqual([{ sequence: 1, visible: true }]);
     });
 
     it('dead-letters a message that breaks its contract without retrying it', async () => {

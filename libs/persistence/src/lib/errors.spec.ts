@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { type DataSource, type MigrationInterface, QueryFailedError, type QueryRunner } from 'typeorm';
 import { createServiceDataSource } from './data-source';
-import { isSerializationFailure, isUniqueViolation } from './errors';
+import { isDatabaseUnavailable, isSerializationFailure, isUniqueViolation } from './errors';
 import { runMigrations } from './migrations';
 import { createTestSchema, type TestSchema } from './test-schema';
 import { withTransaction } from './transaction';
@@ -149,5 +149,44 @@ describe('Postgres error classification', () => {
       expect(isSerializationFailure(new Error('could not serialize access'))).toBe(false);
       expect(isSerializationFailure(undefined)).toBe(false);
     });
+  });
+});
+
+describe('isDatabaseUnavailable against a real pool', () => {
+  let schema: TestSchema;
+
+  beforeAll(async () => {
+    schema = await createTestSchema({ role: 'cardlink_orders', prefix: 'unavailable' });
+  });
+
+  afterAll(async () => {
+    await schema?.drop();
+  });
+
+  it('is true when every connection of the pool stays busy past the timeout, false for a bad query', async () => {
+    const pool = createServiceDataSource({ url: schema.url, schema: schema.schema, entities: [], migrations: [], poolSize: 1 });
+    await pool.initialize();
+    const holder = pool.createQueryRunner();
+    try {
+      await holder.connect();
+      expect(isDatabaseUnavailable(await errorOf(pool.query('SELECT 1')))).toBe(true);
+      await holder.release();
+      expect(isDatabaseUnavailable(await errorOf(pool.query('SELECT no_such_column FROM no_such_table')))).toBe(false);
+    } finally {
+      await holder.release().catch(() => undefined);
+      await pool.destroy();
+    }
+  }, 20_000);
+
+  it('is true when the server does not answer at all', async () => {
+    const url = new URL(schema.url);
+    url.port = '1';
+    const unreachable = createServiceDataSource({ url: url.toString(), schema: schema.schema, entities: [], migrations: [] });
+    expect(isDatabaseUnavailable(await errorOf(unreachable.initialize()))).toBe(true);
+  });
+
+  it('is false for values that are not errors', () => {
+    expect(isDatabaseUnavailable(undefined)).toBe(false);
+    expect(isDatabaseUnavailable('timeout exceeded when trying to connect')).toBe(false);
   });
 });

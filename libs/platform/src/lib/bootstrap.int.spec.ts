@@ -3,10 +3,10 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { Client } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { StockChanged, type EventData } from '@cardlink/contracts';
-import { InboxContext, Outbox } from '@cardlink/messaging';
-import { createTestTopics, deleteTestTopics, TEST_BROKERS, testKafka } from '@cardlink/messaging/testing';
+import { DLQ_HEADER, InboxContext, Outbox, PermanentEventError } from '@cardlink/messaging';
+import { createTestTopics, deleteTestTopics, readTopic, TEST_BROKERS, testKafka } from '@cardlink/messaging/testing';
 import { createTestSchema, type TestSchema } from '@cardlink/persistence';
-import { serviceTestEnv } from '../testing';
+import { freePort, serviceTestEnv } from '../testing';
 import { bootstrapService, type RunningService } from './bootstrap';
 import { serviceEnvSchema } from './config';
 import { PlatformModule } from './platform.module';
@@ -26,6 +26,7 @@ class ProbeTable1764201700000 implements MigrationInterface {
 class ProbeHandlers {
   @EventPattern(StockChanged.type)
   async onStockChanged(@Payload() data: EventData<typeof StockChanged>, @Ctx() ctx: InboxContext): Promise<void> {
+    if (data.productId === 'unknown-product') throw new PermanentEventError(`product ${data.productId} is not sold here`);
     await ctx.getManager().query('INSERT INTO probe_effect (event_id, product_id, caused_by) VALUES ($1, $2, $3)', [
       ctx.getEnvelope().id,
       data.productId,
@@ -57,10 +58,12 @@ describe('a service booted by bootstrapService against real Kafka and Postgres',
   let schema: TestSchema;
   let prefix: string;
   let service: RunningService | undefined;
-  const port = 39000 + Math.floor(Math.random() * 900);
-  const base = `http://127.0.0.1:${port}`;
+  let port = 0;
+  let base = '';
 
   beforeAll(async () => {
+    port = await freePort();
+    base = `http://127.0.0.1:${port}`;
     schema = await createTestSchema({ role: 'cardlink_catalog', prefix: 'platform' });
     prefix = await createTestTopics(kafka);
     Object.assign(process.env, serviceTestEnv({ port, schema, topicPrefix: prefix, brokers: TEST_BROKERS, consumerGroup: `probe-${prefix}` }));
@@ -106,6 +109,20 @@ describe('a service booted by bootstrapService against real Kafka and Postgres',
     expect(rows).toEqual([{ product_id: 'probe-product', caused_by: 'probe-flow' }]);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/cardlink_events_consumed_total\{[^}]*result="handled"[^}]*\} 1/);
+  });
+
+  it('dead-letters an event its handler refuses as permanent at once, with the handler\'s reason', async () => {
+    const app = service!.app;
+    await app.get(UnitOfWork).run((manager) =>
+      app.get(Outbox).add(manager, StockChanged, { subject: 'unknown-product', data: { productId: 'unknown-product', available: 1, sequence: 1, at: new Date().toISOString() } }),
+    );
+    const [letter] = await readTopic(kafka, `${prefix}${StockChanged.topic}.dlq`, (messages) => messages.length > 0);
+    const headers = Object.fromEntries(Object.entries(letter?.message.headers ?? {}).map(([name, value]) => [name, String(value)]));
+    expect(headers).toMatchObject({
+      [DLQ_HEADER.error]: 'product unknown-product is not sold here',
+      [DLQ_HEADER.errorName]: 'PermanentEventError',
+      [DLQ_HEADER.attempts]: '1',
+    });
   });
 
   it('stops gracefully: the consumer, the relay and then the HTTP port close', async () => {

@@ -5,7 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
-import { EventProducer, InboxTransport, MessagingMetrics, OutboxRelay, type MessagingLogger } from '@cardlink/messaging';
+import { EventProducer, HandlerErrorsToInbox, InboxTransport, MessagingMetrics, OutboxRelay, type MessagingLogger } from '@cardlink/messaging';
 import { runMigrations } from '@cardlink/persistence';
 import { ConfigError, loadConfig, type PlatformConfig } from './config';
 import { ServiceRuntime } from './service-runtime';
@@ -80,6 +80,8 @@ export async function bootstrapService(definition: ServiceDefinition): Promise<R
     afterCommit: () => relay.nudge(),
   });
   runtime.transport = transport;
+  // Global for both sides of the hybrid app (they share one configuration); HTTP requests pass through it untouched.
+  app.useGlobalInterceptors(new HandlerErrorsToInbox());
   app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen(config.PORT, '0.0.0.0');

@@ -41,6 +41,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads admin API credentials and names a bad entry', () => {
+    const hash = 'a'.repeat(64);
+    expect(loadConfig('x', platformEnvSchema, valid).API_CREDENTIALS.size).toBe(0);
+    const config = loadConfig('x', platformEnvSchema, { ...valid, API_CREDENTIALS: `alice:orders:read:${hash}` });
+    expect(config.API_CREDENTIALS.get(hash)).toEqual({ name: 'alice', scopes: new Set(['orders:read']) });
+    expect(() => loadConfig('x', platformEnvSchema, { ...valid, API_CREDENTIALS: 'alice:orders:read:clk_raw_token' })).toThrow(
+      'API_CREDENTIALS is invalid: entry 1 (alice) should end in the 64-hex-digit SHA-256 of the token, not the token itself',
+    );
+  });
+
   it('validates a service schema that extends the platform one', () => {
     const schema = platformEnvSchema.extend({ CARD_KEYS: z.string().min(10, 'at least one key') });
     expect(() => loadConfig('card-inventory', schema, valid)).toThrow(/CARD_KEYS is missing/);

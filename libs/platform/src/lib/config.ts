@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CredentialFormatError, parseCredentials } from '@cardlink/auth';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
@@ -26,6 +27,19 @@ export const platformEnvSchema = z.object({
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(5).max(60_000).default(100),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Admin API callers; unset admits nobody to a scoped route.
+  API_CREDENTIALS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseCredentials(text);
+      } catch (error) {
+        if (!(error instanceof CredentialFormatError)) throw error;
+        for (const message of error.problems) ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+    }),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(25_000),
 });
 

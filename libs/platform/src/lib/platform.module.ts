@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CREDENTIAL_REGISTRY, ScopesGuard } from '@cardlink/auth';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { DataSource, type EntitySchema } from 'typeorm';
@@ -31,6 +33,13 @@ export interface PlatformOptions {
   entities: EntityTarget[];
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: Function[];
+  /**
+   * Whether published outbox rows keep their payload until purged an hour
+   * later (the default). A service whose events carry buyers' contacts and
+   * that keeps no other copy of them sets false: nothing is left to erase once
+   * an event is published.
+   */
+  keepPublishedPayloads?: boolean;
 }
 
 /**
@@ -103,9 +112,12 @@ export class PlatformModule {
               metrics,
               pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
               batchSize: config.OUTBOX_BATCH_SIZE,
+              dropPublishedPayloads: options.keepPublishedPayloads === false,
             }),
         },
         UnitOfWork,
+        { provide: CREDENTIAL_REGISTRY, inject: [SERVICE_CONFIG], useFactory: (config: PlatformConfig) => config.API_CREDENTIALS },
+        { provide: APP_GUARD, useClass: ScopesGuard },
       ],
       exports: [SERVICE_NAME, SERVICE_CONFIG, ServiceRuntime, MESSAGING_LOGGER, KAFKA_CLIENT, EventProducer, MessagingMetrics, Outbox, OutboxRelay, UnitOfWork],
     };

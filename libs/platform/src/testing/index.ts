@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import type { EntitySchema } from 'typeorm';
 import { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS } from '@cardlink/messaging';
 import { createServiceDataSource, createTestSchema, runMigrations, schemaDrift } from '@cardlink/persistence';
@@ -56,4 +57,36 @@ export function serviceTestEnv(opts: {
     ...(opts.consumerGroup ? { KAFKA_CONSUMER_GROUP: opts.consumerGroup } : {}),
     LOG_LEVEL: opts.logLevel ?? 'warn',
   };
+}
+
+/**
+ * A TCP port nobody listens on right now, chosen by the kernel. Picking a
+ * random number instead collides with other suites and with the local ports
+ * of outgoing connections, which share the same range.
+ */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no TCP port assigned');
+  return address.port;
+}
+export { startServiceUnderTest, type ServiceUnderTest } from './service-under-test';
+
+/**
+ * Reads until `accept` holds or the time is up, and returns the last value
+ * read, so the caller's assertion shows what was there when it gave up.
+ */
+export async function eventually<T>(read: () => T | Promise<T>, accept: (value: T) => boolean, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  let value = await read();
+  while (!accept(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, opts.intervalMs ?? 100));
+    value = await read();
+  }
+  return value;
 }

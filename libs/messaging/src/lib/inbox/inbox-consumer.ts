@@ -7,6 +7,7 @@ import type { EventProducer } from '../kafka/event-producer';
 import { errorDetails, type MessagingLogger } from '../logger';
 import type { MessagingMetrics } from '../messaging-metrics';
 import { contextFromHeaders } from '../trace-context';
+import { ConsumerLagMonitor } from './consumer-lag';
 import { deadLetterHeaders } from './dead-letter';
 import { DEFAULT_RETRY_POLICY, PermanentEventError, retryDelayMs, type RetryPolicy } from './retry-policy';
 
@@ -17,6 +18,8 @@ export interface HandlerContext {
   partition: number;
   offset: string;
   attempt: number;
+  /** Runs `effect` after this transaction committed; an attempt that rolls back drops its effects. */
+  afterCommit(effect: () => void): void;
 }
 
 export type EventHandler = (envelope: EventEnvelope, ctx: HandlerContext) => Promise<void>;
@@ -37,11 +40,18 @@ export interface InboxConsumerOptions {
   /** Called after each transaction that handled an event committed (e.g. to nudge the outbox relay). */
   afterCommit?: () => void;
   fromBeginning?: boolean;
+  /** How often the group's lag is sampled into the metrics (default 15 s); 0 turns sampling off. */
+  lagIntervalMs?: number;
 }
 
 type Outcome = 'handled' | 'duplicate' | 'ignored' | 'dead_lettered';
 
 const tracer = trace.getTracer('cardlink-messaging');
+
+/** How long the broker waits for a silent member before giving its partitions to others (the broker's floor is 6 s). */
+export const CONSUMER_SESSION_TIMEOUT_MS = 10_000;
+/** Heartbeats well inside the session, so a busy but live member is never taken for dead. */
+export const CONSUMER_HEARTBEAT_INTERVAL_MS = 1_000;
 
 /**
  * Consumes with eachBatch, resolving and committing offsets itself, and only
@@ -55,6 +65,7 @@ export class InboxConsumer {
   private readonly retry: RetryPolicy;
   private readonly topics: string[];
   private crashError?: Error;
+  private lagMonitor?: ConsumerLagMonitor;
 
   constructor(private readonly options: InboxConsumerOptions) {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
@@ -68,8 +79,10 @@ export class InboxConsumer {
     this.topics = [...topics];
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // A member that died without leaving (SIGKILL, a lost pod) holds its partitions until its session times out,
+      // and its replacement waits in the rebalance that long: 10 s instead of KafkaJS's 30 s.
+      sessionTimeout: CONSUMER_SESSION_TIMEOUT_MS,
+      heartbeatInterval: CONSUMER_HEARTBEAT_INTERVAL_MS,
       maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
     });
@@ -97,10 +110,24 @@ export class InboxConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
       eachBatch: (payload) => this.handleBatch(payload),
     });
+    const { metrics, lagIntervalMs } = this.options;
+    if (metrics && lagIntervalMs !== 0) {
+      this.lagMonitor = new ConsumerLagMonitor({
+        kafka: this.options.kafka,
+        groupId: this.options.groupId,
+        topics: this.topics,
+        metrics,
+        logger: this.options.logger,
+        intervalMs: lagIntervalMs,
+      });
+      this.lagMonitor.start();
+    }
   }
 
   /** Stops fetching, lets the message in hand finish and commit, then disconnects. */
   async stop(): Promise<void> {
+    await this.lagMonitor?.stop();
+    this.lagMonitor = undefined;
     await this.consumer.stop();
     await this.consumer.disconnect();
   }
@@ -135,6 +162,9 @@ export class InboxConsumer {
         'messaging.kafka.destination.partition': partition,
         'messaging.kafka.message.offset': Number(message.offset),
         'messaging.message.id': headers['ce_id'] ?? '',
+        'messaging.kafka.message.key': message.key?.toString('utf8') ?? '',
+        // Joins every hop of one order (or other flow) even where a trace was broken.
+        'cardlink.correlation_id': headers['ce_correlationid'] ?? headers['ce_id'] ?? '',
         'cloudevents.event_type': type,
       },
     }, parent);
@@ -173,16 +203,21 @@ export class InboxConsumer {
       try {
         if (!definition) throw new ContractViolation(envelope.type, ['unknown event type']);
         const valid: EventEnvelope = { ...envelope, data: validateEventData(definition, envelope.data) };
+        const effects: (() => void)[] = [];
+        const afterCommit = (effect: () => void) => void effects.push(effect);
         const handled = await this.options.dataSource.transaction(async (manager) => {
           const inserted = (await manager.query(
             'INSERT INTO inbox (consumer_group, event_id, event_type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1',
             [this.options.groupId, valid.id, valid.type],
           )) as unknown[];
           if (inserted.length === 0) return false;
-          await handler(valid, { manager, topic, partition, offset: message.offset, attempt });
+          await handler(valid, { manager, topic, partition, offset: message.offset, attempt, afterCommit });
           return true;
         });
-        if (handled) this.options.afterCommit?.();
+        if (handled) {
+          this.options.afterCommit?.();
+          this.runAfterCommit(effects, envelope);
+        }
         return handled ? 'handled' : 'duplicate';
       } catch (error) {
         lastError = error;
@@ -199,6 +234,17 @@ export class InboxConsumer {
     }
     await this.deadLetter(topic, partition, message, lastError, attempt);
     return 'dead_lettered';
+  }
+
+  /** The event is handled and committed whatever these do: a failing effect is logged, never retried as the handler. */
+  private runAfterCommit(effects: readonly (() => void)[], envelope: EventEnvelope): void {
+    for (const effect of effects) {
+      try {
+        effect();
+      } catch (error) {
+        this.options.logger.warn({ err: errorDetails(error), eventId: envelope.id, type: envelope.type }, 'after-commit effect failed');
+      }
+    }
   }
 
   private async deadLetter(topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number): Promise<void> {

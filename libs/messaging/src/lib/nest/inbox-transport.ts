@@ -28,8 +28,14 @@ export class InboxTransport extends Server implements CustomTransportStrategy {
       const handlers = new Map<string, EventHandler>();
       for (const [pattern, messageHandler] of this.getHandlers()) {
         handlers.set(pattern, async (envelope, ctx) => {
-          const result: unknown = await messageHandler(envelope.data, new InboxContext([envelope, ctx.manager]));
-          if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+          const inbox = new InboxContext([envelope, ctx.manager, ctx.afterCommit]);
+          try {
+            const result: unknown = await messageHandler(envelope.data, inbox);
+            if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+          } catch (error) {
+            // Nest's filter turned the handler's error into a plain object; the consumer needs the original.
+            throw inbox.failure()?.error ?? error;
+          }
         });
       }
       if (handlers.size === 0) {

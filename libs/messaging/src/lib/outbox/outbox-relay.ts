@@ -1,7 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventProducer, OutgoingRecord } from '../kafka/event-producer';
 import { errorDetails, type MessagingLogger } from '../logger';
-import type { MessagingMetrics } from '../messaging-metrics';
+import type { MessagingMetrics, OutboxStatus } from '../messaging-metrics';
 
 export interface OutboxRelayOptions {
   dataSource: DataSource;
@@ -12,9 +12,22 @@ export interface OutboxRelayOptions {
   leaseName?: string;
   batchSize?: number;
   pollIntervalMs?: number;
+  /**
+   * Empty polls double the wait up to this (default 1000 ms, never below
+   * pollIntervalMs). In-process commits nudge the relay at once; the polls
+   * only find rows another replica wrote, and an idle service need not read
+   * its outbox ten times a second for that.
+   */
+  maxIdlePollIntervalMs?: number;
   leaseRetryMs?: number;
   /** Published rows are kept this long for inspection, then purged. */
   publishedRetentionMs?: number;
+  /**
+   * Empties each row's payload once Kafka has acknowledged it (the row itself
+   * stays until purged): for a service whose events carry personal data it
+   * keeps no other copy of, so none is left at rest after publishing.
+   */
+  dropPublishedPayloads?: boolean;
   /** Inbox rows are kept this long; longer than any redelivery window. */
   inboxRetentionMs?: number;
 }
@@ -29,6 +42,9 @@ interface OutboxRow {
 
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
 
+/** The backlog gauge counts up to this many rows: beyond it the number no longer changes what anyone does. */
+export const OUTBOX_BACKLOG_COUNT_CAP = 100_000;
+
 /**
  * Publishes the outbox to Kafka in id order. Several replicas may run: a
  * session-level advisory lock (the lease) lets one publish while the others
@@ -40,17 +56,39 @@ const HOUSEKEEPING_INTERVAL_MS = 60_000;
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly maxIdlePollIntervalMs: number;
   private readonly leaseRetryMs: number;
+  /** Passes in a row that found nothing to publish. */
+  private emptyPolls = 0;
   private lease?: QueryRunner;
   private running = false;
   private loopDone?: Promise<void>;
   private wake?: () => void;
+  /** A nudge came since the last read of the outbox: its rows may not have been seen yet. */
+  private nudged = false;
   private lastHousekeeping = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.maxIdlePollIntervalMs = Math.max(this.pollIntervalMs, options.maxIdlePollIntervalMs ?? 1000);
     this.leaseRetryMs = options.leaseRetryMs ?? 1000;
+    options.metrics?.watchOutbox(() => this.status());
+  }
+
+  /**
+   * Unsent rows and the age of the oldest, read through the pool (not the
+   * lease) so every replica can answer a scrape. Both walk the partial index
+   * of unpublished rows.
+   */
+  async status(): Promise<OutboxStatus> {
+    const [row] = (await this.options.dataSource.query(
+      `SELECT
+         (SELECT count(*) FROM (SELECT 1 FROM outbox WHERE published_at IS NULL LIMIT $1) AS unsent)::int AS backlog,
+         COALESCE(EXTRACT(EPOCH FROM now() - (SELECT created_at FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT 1)), 0)::float8 AS age`,
+      [OUTBOX_BACKLOG_COUNT_CAP],
+    )) as { backlog: number; age: number }[];
+    return { backlog: row?.backlog ?? 0, oldestAgeSeconds: Math.max(0, row?.age ?? 0) };
   }
 
   get isLeader(): boolean {
@@ -65,6 +103,7 @@ export class OutboxRelay {
 
   /** Wakes the relay now, e.g. right after a transaction that wrote events committed. */
   nudge(): void {
+    this.nudged = true;
     this.wake?.();
   }
 
@@ -91,10 +130,13 @@ export class OutboxRelay {
           await this.idle(this.leaseRetryMs);
           continue;
         }
+        // Cleared before the read: a commit nudging during the publish is seen by the next pass, not after the poll interval.
+        this.nudged = false;
         const published = await this.publishBatch();
         failures = 0;
+        this.emptyPolls = published === 0 ? this.emptyPolls + 1 : 0;
         await this.housekeeping();
-        if (published < this.batchSize) await this.idle(this.pollIntervalMs);
+        if (published < this.batchSize) await this.idle(this.pollDelayMs(), true);
       } catch (error) {
         failures += 1;
         this.options.metrics?.relayErrors.inc();
@@ -154,7 +196,8 @@ export class OutboxRelay {
       headers: row.headers,
     }));
     await this.options.producer.send(records);
-    await lease.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+    const payload = this.options.dropPublishedPayloads ? ", payload = ''" : '';
+    await lease.query(`UPDATE outbox SET published_at = now()${payload} WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
     for (const record of records) this.options.metrics?.published.inc({ topic: record.topic });
     return rows.length;
   }
@@ -175,8 +218,15 @@ export class OutboxRelay {
     );
   }
 
-  private idle(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve();
+  /** The poll interval after work, doubling with every empty pass up to the idle maximum. */
+  private pollDelayMs(): number {
+    const doublings = Math.min(Math.max(0, this.emptyPolls - 1), 16);
+    return Math.min(this.maxIdlePollIntervalMs, this.pollIntervalMs * 2 ** doublings);
+  }
+
+  /** Waits `ms` or until nudged; `afterPublish`: a nudge that came during the pass ends the wait before it begins. */
+  private idle(ms: number, afterPublish = false): Promise<void> {
+    if (!this.running || (afterPublish && this.nudged)) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { Public } from '@cardlink/auth';
 import {
   HealthCheck,
   HealthCheckService,
@@ -14,6 +15,7 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

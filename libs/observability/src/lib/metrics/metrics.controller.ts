@@ -1,9 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Registry } from 'prom-client';
+import { Public } from '@cardlink/auth';
 import { METRICS_REGISTRY } from './metrics-registry';
 
 /** The Prometheus scrape endpoint. */
+@Public()
 @Controller()
 export class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}
