@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { Registry } from 'prom-client';
 import { CardsAllocated, OutOfStock, type EventData } from '@cardlink/contracts';
 import { openSealed } from '@cardlink/card-crypto';
 import { Outbox } from '@cardlink/messaging';
@@ -7,6 +8,7 @@ import { CardImportService } from '../import/card-import.service';
 import { decodeCardSecret } from '../secrets/card-secret';
 import type { CardSecrets } from '../secrets/card-secrets';
 import { inventoryTestDatabase, testCardSecrets, type InventoryTestDatabase } from '../testing/inventory-test-database';
+import { AllocationMetrics } from './allocation-metrics';
 import { AllocationService, type AllocationOutcome, type ApprovedOrder } from './allocation.service';
 
 const HOT = 'prod-hot';
@@ -125,5 +127,33 @@ describe('allocation against real Postgres', () => {
     const ids = outcome.lines.flatMap((l) => l.cardIds);
     expect(outcome.lines.map((l) => l.cardIds.length)).toEqual([1, 2]);
     expect(new Set(ids).size).toBe(3);
+  });
+
+  it('counts allocations and cards only once their transaction committed, and a redelivered order not at all', async () => {
+    const registry = new Registry();
+    const counted = new AllocationService(secrets, new Outbox('card-inventory'), new AllocationMetrics(registry, db.dataSource));
+    await withTransaction(db.dataSource, (m) => new CardImportService(secrets).importCards(m, 'prod-metrics', ['M-CARD-0001', 'M-CARD-0002', 'M-CARD-0003']));
+    const order = { orderId: 'metrics-order', lines: [{ lineId: 'L1', productId: 'prod-metrics', quantity: 2 }] };
+    const series = async () => {
+      const text = (await registry.metrics()).split('\n');
+      return text.filter((line) => /^cardlink_(allocations|cards_allocated)_total\{/.test(line) && line.includes('prod-metrics')).sort();
+    };
+
+    await expect(
+      withTransaction(db.dataSource, async (m) => {
+        await counted.allocate(m, order);
+        throw new Error('the handler failed after allocating');
+      }),
+    ).rejects.toThrow('the handler failed after allocating');
+    expect(await series()).toEqual([]);
+
+    await withTransaction(db.dataSource, (m) => counted.allocate(m, order));
+    await withTransaction(db.dataSource, (m) => counted.allocate(m, order));
+    await withTransaction(db.dataSource, (m) => counted.allocate(m, { orderId: 'metrics-short', lines: [{ lineId: 'L1', productId: 'prod-metrics', quantity: 5 }] }));
+    expect(await series()).toEqual([
+      'cardlink_allocations_total{product="prod-metrics",outcome="allocated"} 1',
+      'cardlink_allocations_total{product="prod-metrics",outcome="out_of_stock"} 1',
+      'cardlink_cards_allocated_total{product="prod-metrics"} 2',
+    ]);
   });
 });

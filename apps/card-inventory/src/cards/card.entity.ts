@@ -13,6 +13,7 @@ export type CardStatus = 'available' | 'allocated' | 'voided';
 @Unique('uq_cards_product_fingerprint', ['productId', 'fingerprint'])
 @Index('ix_cards_available', ['productId', 'createdAt'], { where: `status = 'available'` })
 @Index('ix_cards_batch', ['batchId'])
+@Index('ix_cards_key', ['keyId'])
 export class Card {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_cards' })
   id!: string;
@@ -54,4 +55,14 @@ export class Card {
 
   @Column({ name: 'allocated_at', type: 'timestamptz', nullable: true })
   allocatedAt!: Date | null;
+
+  /** Buyers this card went to: at most 1 in a unique pool, up to the cap in a reusable one. */
+  @Column({ name: 'sold_count', type: 'integer', default: 0 })
+  soldCount!: number;
+
+  @Column({ name: 'void_reason', type: 'text', nullable: true })
+  voidReason!: string | null;
+
+  @Column({ name: 'voided_at', type: 'timestamptz', nullable: true })
+  voidedAt!: Date | null;
 }

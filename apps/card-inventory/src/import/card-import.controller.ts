@@ -11,7 +11,9 @@ import {
 } from '@nestjs/common';
 import type { Request } from 'express';
 import { Id } from '@cardlink/contracts';
+import { RequireScopes } from '@cardlink/auth';
 import { UnitOfWork } from '@cardlink/platform';
+import { BackorderService } from '../backorders/backorder.service';
 import { linesOf } from './card-lines';
 import { CardImportService, type ImportReport } from './card-import.service';
 
@@ -25,10 +27,12 @@ export class CardImportController {
   constructor(
     @Inject(CardImportService) private readonly imports: CardImportService,
     @Inject(UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @Inject(BackorderService) private readonly backorders: Pick<BackorderService, 'nudge'>,
   ) {}
 
   @Post('products/:productId/cards/import')
   @HttpCode(201)
+  @RequireScopes('inventory:import')
   async importCards(@Param('productId') productId: string, @Req() request: Request): Promise<ImportReport> {
     if (!Id.safeParse(productId).success) throw new BadRequestException('productId must be 1 to 128 characters');
     if (!request.is(ACCEPTED_TYPES)) {
@@ -42,6 +46,8 @@ export class CardImportController {
     });
     // Counts only: card secrets never reach a log line.
     this.logger.log({ productId, batchId: report.batchId, accepted: report.accepted, duplicates: report.duplicates, invalid: report.invalid }, 'cards imported');
+    // Orders waiting for this product get the new cards without anyone asking.
+    if (report.accepted > 0) this.backorders.nudge();
     return report;
   }
 }

@@ -2,6 +2,7 @@ import { Test } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
 import { UnitOfWork } from '@cardlink/platform';
 import { withTransaction } from '@cardlink/persistence';
+import { BackorderService } from '../backorders/backorder.service';
 import { CardSecrets } from '../secrets/card-secrets';
 import { inventoryTestDatabase, testCardSecrets, type InventoryTestDatabase } from '../testing/inventory-test-database';
 import { CardImportController } from './card-import.controller';
@@ -22,6 +23,7 @@ describe('card import against real Postgres', () => {
         { provide: CardSecrets, useValue: secrets },
         // The platform's UnitOfWork also wakes the outbox relay; a plain transaction is enough here.
         { provide: UnitOfWork, useValue: { run: (work: never) => withTransaction(db.dataSource, work) } },
+        { provide: BackorderService, useValue: { nudge: () => undefined } },
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../rows';
 import { CardSecrets, type ProtectedCard } from '../secrets/card-secrets';
+import { markStockChanged } from '../stock/stock-marks';
 import { parseCardLines, type CardLine, type RejectedLine } from './card-lines';
 
 /** What an import reports. Line numbers count from 1 and include blank lines. */
@@ -70,6 +71,7 @@ export class CardImportService {
       report.duplicates,
       report.invalid,
     ]);
+    await markStockChanged(manager, [productId]);
     return report;
   }
 

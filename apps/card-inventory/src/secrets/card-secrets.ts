@@ -34,6 +34,16 @@ export class CardSecrets {
     };
   }
 
+  /** The key id new secrets are encrypted with. */
+  get activeKeyId(): string {
+    return this.vault.activeKeyId;
+  }
+
+  /** Re-encrypts a stored secret under the active key (key rotation); the plaintext stays inside this call. */
+  reencrypt(cardId: string, stored: EncryptedSecret): EncryptedSecret {
+    return this.vault.reencrypt(cardId, stored);
+  }
+
   reveal(cardId: string, stored: EncryptedSecret): CardSecret {
     return decodeCardSecret(this.vault.decrypt(cardId, stored));
   }
