@@ -1,5 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique, type ValueTransformer } from 'typeorm';
 import type { Buyer } from '@cardlink/contracts';
+import { protectedBuyerColumn, sealedPayerAccountColumn } from '../privacy/buyer-column';
 
 /** Money is bigint in the table (minor units can outgrow int4) and a safe integer in code. */
 const minorUnits: ValueTransformer = {
@@ -9,6 +10,10 @@ const minorUnits: ValueTransformer = {
 
 @Entity({ name: 'orders' })
 @Unique('uq_orders_shop_order_id', ['shopOrderId'])
+@Index('ix_orders_state_ordered_at', ['state', 'orderedAt'])
+@Index('ix_orders_ordered_at', ['orderedAt'])
+// updated_at changes only with the state, so it is when the order entered it (the out-of-stock sweep reads it).
+@Index('ix_orders_state_updated_at', ['state', 'updatedAt'])
 export class OrderRecord {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_orders' })
   id!: string;
@@ -20,8 +25,8 @@ export class OrderRecord {
   @Column({ type: 'text' })
   state!: string;
 
-  /** As the shop reported it; contacts are masked wherever shown. */
-  @Column({ type: 'jsonb' })
+  /** As the shop reported it, sealed at rest with match keys for erasure (see privacy/buyer-column); contacts are masked wherever shown. */
+  @Column({ type: 'jsonb', transformer: protectedBuyerColumn })
   buyer!: Buyer;
 
   @Column({ name: 'total_amount', type: 'bigint', transformer: minorUnits })
@@ -87,7 +92,8 @@ export class PaymentRecord {
   @Column({ type: 'text' })
   channel!: string;
 
-  @Column({ type: 'text', nullable: true })
+  /** the payer's account at the channel (often a phone or email): sealed at rest */
+  @Column({ type: 'text', nullable: true, transformer: sealedPayerAccountColumn })
   account!: string | null;
 
   @Column({ type: 'bigint', transformer: minorUnits })
@@ -125,7 +131,8 @@ export class UnmatchedPaymentRecord {
   @Column({ type: 'text' })
   channel!: string;
 
-  @Column({ type: 'text', nullable: true })
+  /** the payer's account at the channel (often a phone or email): sealed at rest */
+  @Column({ type: 'text', nullable: true, transformer: sealedPayerAccountColumn })
   account!: string | null;
 
   @Column({ type: 'bigint', transformer: minorUnits })

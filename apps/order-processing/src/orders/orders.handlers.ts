@@ -1,26 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   CardsAllocated,
   DeliveryFailed,
   DeliverySucceeded,
-  OrderApproved,
-  OrderCancelled,
-  OrderCompleted,
-  OrderPaid,
   OutOfStock,
   PaymentReceived,
-  RefundRequested,
   RiskAssessed,
   ShopOrderCancelled,
   ShopOrderCreated,
   ShopOrderPaid,
   ShopOrderRefunded,
   type EventData,
-  type EventEnvelope,
 } from '@cardlink/contracts';
-import { InboxContext, Outbox, PermanentEventError } from '@cardlink/messaging';
+import { InboxContext, PermanentEventError } from '@cardlink/messaging';
 import {
   allocateCards,
   applyRiskDecision,
@@ -31,13 +25,13 @@ import {
   recordDelivery,
   recordDeliveryFailure,
   recordRefund,
-  refundDue,
-  settlingPayment,
   type Order,
   type OrderChange,
 } from './domain/order';
 import type { Cause } from './domain/order-state-machine';
 import type { IncomingPayment } from './domain/payment-matching';
+import { AfterSaleService } from '../aftersale/after-sale.service';
+import { OrderLifecycle } from './order-lifecycle';
 import { OrderStore } from './order-store';
 
 type ShopOrderData = EventData<typeof ShopOrderCreated>['order'];
@@ -51,7 +45,10 @@ type ShopOrderData = EventData<typeof ShopOrderCreated>['order'];
  */
 @Controller()
 export class OrderEventHandlers {
-  constructor(private readonly outbox: Outbox) {}
+  constructor(
+    @Inject(OrderLifecycle) private readonly lifecycle: OrderLifecycle,
+    @Inject(AfterSaleService) private readonly afterSale: AfterSaleService,
+  ) {}
 
   @EventPattern(ShopOrderCreated.type)
   async onShopOrderCreated(@Payload() data: EventData<typeof ShopOrderCreated>, @Ctx() ctx: InboxContext): Promise<void> {
@@ -90,7 +87,7 @@ export class OrderEventHandlers {
       await store.keepUnmatched(payment, ctx.getEnvelope().id);
       return;
     }
-    await this.apply(ctx, store, receivePayment(order, payment, causeOf(ctx)));
+    await this.apply(ctx, receivePayment(order, payment, causeOf(ctx)));
   }
 
   @EventPattern(ShopOrderCancelled.type)
@@ -99,7 +96,7 @@ export class OrderEventHandlers {
     await store.lockShopOrder(data.shopOrderId);
     const order = await store.findByShopOrderId(data.shopOrderId);
     if (!order) throw new PermanentEventError(`shop order ${data.shopOrderId} was cancelled but never reported`);
-    await this.apply(ctx, store, cancel(order, data.reason ?? 'cancelled by the shop', causeOf(ctx)));
+    await this.apply(ctx, cancel(order, data.reason ?? 'cancelled by the shop', causeOf(ctx)));
   }
 
   @EventPattern(ShopOrderRefunded.type)
@@ -108,7 +105,16 @@ export class OrderEventHandlers {
     await store.lockShopOrder(data.shopOrderId);
     const order = await store.findByShopOrderId(data.shopOrderId);
     if (!order) throw new PermanentEventError(`shop order ${data.shopOrderId} was refunded but never reported`);
-    await this.apply(ctx, store, recordRefund(order, causeOf(ctx)));
+    // Our request is answered (its acknowledgement may have been lost on the way back), or the shop refunded
+    // on its own first: either way nothing more is to be sent.
+    await ctx
+      .getManager()
+      .query(
+        `UPDATE refund_requests SET status = CASE WHEN id::text = $2 THEN 'acknowledged' ELSE 'superseded' END, acknowledged_at = now(), next_attempt_at = now()
+         WHERE order_id = $1 AND status = 'pending'`,
+        [order.id, data.refundId],
+      );
+    await this.apply(ctx, recordRefund(order, causeOf(ctx), `refunded by the shop (refund ${data.refundId})`));
   }
 
   @EventPattern(RiskAssessed.type)
@@ -120,6 +126,8 @@ export class OrderEventHandlers {
   @EventPattern(CardsAllocated.type)
   async onCardsAllocated(@Payload() data: EventData<typeof CardsAllocated>, @Ctx() ctx: InboxContext): Promise<void> {
     await this.onOrder(ctx, data.orderId, (order, cause) => allocateCards(order, cause, data.replacesCardId !== undefined));
+    // A replacement that waited for stock closes the after-sale case that asked for it.
+    if (data.replacesCardId !== undefined) await this.afterSale.replacementAllocated(ctx.getManager(), data.orderId, data.replacesCardId, ctx.getEnvelope().id);
   }
 
   @EventPattern(OutOfStock.type)
@@ -149,63 +157,21 @@ export class OrderEventHandlers {
       const earlier = await store.takeUnmatched(shopOrder.shopOrderId);
       const created = createOrder(randomUUID(), shopOrder, cause, earlier);
       await store.insert({ ...created.order, state: 'AWAITING_PAYMENT', payments: [] });
-      await this.apply(ctx, store, created);
+      await this.apply(ctx, created);
       order = created.order;
     }
-    if (payment) await this.apply(ctx, store, receivePayment(order, payment, cause));
+    if (payment) await this.apply(ctx, receivePayment(order, payment, cause));
   }
 
   private async onOrder(ctx: InboxContext, orderId: string, command: (order: Order, cause: Cause) => OrderChange): Promise<void> {
     const store = new OrderStore(ctx.getManager());
     const order = await store.findById(orderId);
     if (!order) throw new PermanentEventError(`no order ${orderId}`);
-    await this.apply(ctx, store, command(order, causeOf(ctx)));
+    await this.apply(ctx, command(order, causeOf(ctx)));
   }
 
-  /** Saves the change and publishes what each transition announces, in the handler's transaction. */
-  private async apply(ctx: InboxContext, store: OrderStore, change: OrderChange): Promise<void> {
-    const envelope = ctx.getEnvelope();
-    await store.save(change, envelope.id);
-    for (const entry of change.entries) await this.announce(ctx, change.order, entry.to, entry.reason ?? '', entry.at, envelope);
-  }
-
-  private async announce(ctx: InboxContext, order: Order, state: Order['state'], reason: string, at: string, causedBy: EventEnvelope): Promise<void> {
-    const manager = ctx.getManager();
-    const subject = order.id;
-    const lines = order.lines.map((l) => ({ lineId: l.lineId, productId: l.productId, quantity: l.quantity }));
-    if (state === 'PAID') {
-      const payment = settlingPayment(order);
-      if (!payment) throw new Error(`order ${order.id} is PAID without a settling payment`);
-      await this.outbox.add(manager, OrderPaid, {
-        subject,
-        causedBy,
-        data: {
-          orderId: order.id,
-          shopOrderId: order.shopOrderId,
-          buyer: order.buyer,
-          lines: order.lines.map((l) => ({ lineId: l.lineId, productId: l.productId, quantity: l.quantity, unitPrice: l.unitPrice })),
-          amount: payment.amount,
-          currency: payment.currency,
-          paymentChannel: payment.channel,
-          ...(payment.account === undefined ? {} : { paymentAccount: payment.account }),
-          paidAt: payment.paidAt,
-        },
-      });
-    } else if (state === 'APPROVED') {
-      await this.outbox.add(manager, OrderApproved, { subject, causedBy, data: { orderId: order.id, shopOrderId: order.shopOrderId, lines, approvedAt: at } });
-    } else if (state === 'CANCELLED') {
-      await this.outbox.add(manager, OrderCancelled, { subject, causedBy, data: { orderId: order.id, reason, cancelledAt: at } });
-    } else if (state === 'REFUND_REQUESTED') {
-      const due = refundDue(order) ?? { amount: order.totalAmount, currency: order.currency };
-      await this.outbox.add(manager, RefundRequested, {
-        subject,
-        causedBy,
-        data: { orderId: order.id, shopOrderId: order.shopOrderId, ...due, reason: reason.slice(0, 500), requestedAt: at },
-      });
-    } else if (state === 'COMPLETED') {
-      const payment = settlingPayment(order);
-      await this.outbox.add(manager, OrderCompleted, { subject, causedBy, data: { orderId: order.id, paidAt: payment?.paidAt ?? order.orderedAt, completedAt: at } });
-    }
+  private async apply(ctx: InboxContext, change: OrderChange): Promise<void> {
+    await this.lifecycle.apply(ctx.getManager(), change, { causedBy: ctx.getEnvelope() });
   }
 }
 

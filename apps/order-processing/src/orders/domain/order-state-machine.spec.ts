@@ -19,6 +19,7 @@ const ALLOWED: ReadonlyArray<readonly [OrderState, Trigger, OrderState]> = [
   ['ALLOCATED', 'delivered', 'DELIVERED'],
   ['DELIVERY_FAILED', 'delivered', 'DELIVERED'],
   ['ALLOCATED', 'delivery-failed', 'DELIVERY_FAILED'],
+  ['DELIVERY_FAILED', 'delivery-retried', 'ALLOCATED'],
   ['DELIVERED', 'completed', 'COMPLETED'],
   ['AWAITING_PAYMENT', 'cancelled', 'CANCELLED'],
   ['PAID', 'cancelled', 'CANCELLED'],
@@ -41,6 +42,10 @@ const ALLOWED: ReadonlyArray<readonly [OrderState, Trigger, OrderState]> = [
   ['DELIVERY_FAILED', 'refunded', 'REFUNDED'],
   ['COMPLETED', 'refunded', 'REFUNDED'],
   ['REFUND_REQUESTED', 'refunded', 'REFUNDED'],
+  ['ALLOCATED', 'after-sale-refund-requested', 'REFUND_REQUESTED'],
+  ['DELIVERED', 'after-sale-refund-requested', 'REFUND_REQUESTED'],
+  ['COMPLETED', 'after-sale-refund-requested', 'REFUND_REQUESTED'],
+  ['DELIVERY_FAILED', 'after-sale-refund-requested', 'REFUND_REQUESTED'],
 ];
 
 const isListed = (from: OrderState, trigger: Trigger) => ALLOWED.some(([f, t]) => f === from && t === trigger);
@@ -56,7 +61,7 @@ describe('OrderStateMachine', () => {
 
   it('checks every pair of state and trigger, allowed or forbidden', () => {
     expect(ALLOWED.length + FORBIDDEN.length).toBe(ORDER_STATES.length * TRIGGERS.length);
-    expect([ALLOWED.length, FORBIDDEN.length]).toEqual([36, 133]);
+    expect([ALLOWED.length, FORBIDDEN.length]).toEqual([41, 154]);
   });
 
   it('leaves REFUNDED as the only state nothing leads out of', () => {

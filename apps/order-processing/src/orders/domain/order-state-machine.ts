@@ -59,11 +59,15 @@ export const TRANSITIONS = {
   // From DELIVERY_FAILED: another channel (or a retry) still reached the buyer.
   delivered: { to: 'DELIVERED', from: ['ALLOCATED', 'DELIVERY_FAILED'] },
   'delivery-failed': { to: 'DELIVERY_FAILED', from: ['ALLOCATED'] },
+  // Staff asked delivery to try the allocated cards again: back to waiting for a delivery outcome.
+  'delivery-retried': { to: 'ALLOCATED', from: ['DELIVERY_FAILED'] },
   completed: { to: 'COMPLETED', from: ['DELIVERED'] },
   // Not once cards are allocated: they may already be on their way to the buyer,
   // so that case is an after-sale matter, not a cancellation.
   cancelled: { to: 'CANCELLED', from: ['AWAITING_PAYMENT', 'PAID', 'IN_REVIEW', 'APPROVED', 'OUT_OF_STOCK', 'DELIVERY_FAILED'] },
   'refund-requested': { to: 'REFUND_REQUESTED', from: ['REJECTED', 'CANCELLED', 'IN_REVIEW', 'OUT_OF_STOCK', 'DELIVERY_FAILED'] },
+  // After-sale: staff resolved a buyer's case (a bad card) with a refund, after the cards went out.
+  'after-sale-refund-requested': { to: 'REFUND_REQUESTED', from: ['ALLOCATED', 'DELIVERED', 'COMPLETED', 'DELIVERY_FAILED'] },
   // The shop may refund on its own (a dispute), even after completion.
   refunded: { to: 'REFUNDED', from: HOLDING_MONEY },
 } as const satisfies Record<string, TransitionRule>;

@@ -8,7 +8,13 @@ import {
   recordDelivery,
   recordDeliveryFailure,
   recordRefund,
+  refundBackorder,
   refundDue,
+  RefusedCommand,
+  requestAfterSaleRefund,
+  requestRefund,
+  retryDelivery,
+  whyNoRefund,
   type Order,
   type ShopOrderFacts,
 } from './order';
@@ -117,6 +123,20 @@ describe('the order aggregate', () => {
     it('refuses a decision on an order already approved', () => {
       expect(() => applyRiskDecision(inState('APPROVED'), 'reject', 'late', cause)).toThrow(IllegalTransition);
     });
+
+    it('follows a reviewer rejecting a held order, with the refund at once', () => {
+      expect(path(applyRiskDecision(inState('IN_REVIEW'), 'reject', 'stolen card', cause))).toEqual(['IN_REVIEW>REJECTED', 'REJECTED>REFUND_REQUESTED']);
+    });
+
+    it('keeps a held order held when the hold is published again', () => {
+      expect(applyRiskDecision(inState('IN_REVIEW'), 'review', 'still unsure', cause).entries).toEqual([]);
+    });
+
+    it('ignores a decision reaching an order already stopped', () => {
+      for (const state of ['CANCELLED', 'REFUND_REQUESTED', 'REFUNDED'] as const) {
+        expect(applyRiskDecision(inState(state), 'approve', 'reviewer', cause).entries).toEqual([]);
+      }
+    });
   });
 
   describe('stock and delivery', () => {
@@ -149,10 +169,37 @@ describe('the order aggregate', () => {
       expect(recordDelivery(inState('DELIVERY_FAILED'), cause).order.state).toBe('COMPLETED');
     });
 
+    it('takes a delivery outcome that overtook its allocation event as proof of the allocation', () => {
+      expect(path(recordDelivery(inState('APPROVED'), cause))).toEqual(['APPROVED>ALLOCATED', 'ALLOCATED>DELIVERED', 'DELIVERED>COMPLETED']);
+      expect(path(recordDelivery(inState('OUT_OF_STOCK'), cause))).toEqual(['OUT_OF_STOCK>ALLOCATED', 'ALLOCATED>DELIVERED', 'DELIVERED>COMPLETED']);
+      expect(path(recordDeliveryFailure(inState('APPROVED'), 'bounced', cause))).toEqual(['APPROVED>ALLOCATED', 'ALLOCATED>DELIVERY_FAILED']);
+    });
+
+    it('lets the late allocation event of a delivered or failed order change nothing', () => {
+      for (const state of ['DELIVERED', 'COMPLETED', 'DELIVERY_FAILED'] as const) expect(allocateCards(inState(state), cause, false).entries).toEqual([]);
+      expect(() => allocateCards(inState('ALLOCATED'), cause, false)).toThrow('an order in ALLOCATED cannot go to ALLOCATED on cards-allocated');
+    });
+
     it('records a failed delivery only while nothing was delivered', () => {
       expect(recordDeliveryFailure(inState('ALLOCATED'), 'bounced', cause).order.state).toBe('DELIVERY_FAILED');
       expect(recordDeliveryFailure(inState('COMPLETED'), 'bounced', cause).entries).toEqual([]);
       expect(recordDeliveryFailure(inState('DELIVERY_FAILED'), 'bounced', cause).entries).toEqual([]);
+    });
+  });
+
+  describe('delivery retry', () => {
+    it('sends a failed delivery back to ALLOCATED with the reason', () => {
+      expect(retryDelivery(inState('DELIVERY_FAILED'), 'alice: email fixed', cause).entries).toEqual([
+        expect.objectContaining({ from: 'DELIVERY_FAILED', to: 'ALLOCATED', trigger: 'delivery-retried', reason: 'alice: email fixed' }),
+      ]);
+    });
+
+    it('refuses a retry where it does not apply, saying why', () => {
+      expect(() => retryDelivery(inState('ALLOCATED'), 'x', cause)).toThrow(new RefusedCommand('the order is ALLOCATED: its delivery is still in progress'));
+      expect(() => retryDelivery(inState('COMPLETED'), 'x', cause)).toThrow(new RefusedCommand('the order is COMPLETED: its cards already reached the buyer'));
+      expect(() => retryDelivery(inState('OUT_OF_STOCK'), 'x', cause)).toThrow(
+        new RefusedCommand('the order is OUT_OF_STOCK: only an order whose delivery failed (DELIVERY_FAILED) can be delivered again'),
+      );
     });
   });
 
@@ -181,9 +228,52 @@ describe('the order aggregate', () => {
       expect(refundDue(inState('CANCELLED', false))).toBeUndefined();
     });
 
+    it('lets staff refund a held, out-of-stock or undeliverable order, with their reason', () => {
+      for (const state of ['IN_REVIEW', 'OUT_OF_STOCK', 'DELIVERY_FAILED'] as const) {
+        const change = requestRefund(inState(state), 'alice: buyer asked', cause);
+        expect(change.entries).toEqual([expect.objectContaining({ from: state, to: 'REFUND_REQUESTED', reason: 'alice: buyer asked', causeEventId: 'E-1' })]);
+      }
+    });
+
+    it('lets staff refund a payment that arrived for a cancelled order', () => {
+      const order = { ...inState('CANCELLED', false), payments: [{ ...payment, outcome: 'held' as const, reason: 'late' }] };
+      expect(requestRefund(order, 'late payment', cause).order.state).toBe('REFUND_REQUESTED');
+    });
+
+    it('refuses a staff refund where it does not apply, saying why', () => {
+      expect(() => requestRefund(inState('COMPLETED'), 'x', cause)).toThrow(new RefusedCommand('the order is COMPLETED: its cards may already be with the buyer; refund it through after-sale'));
+      expect(whyNoRefund(inState('AWAITING_PAYMENT', false))).toBe('the order is not paid; there is nothing to refund');
+      expect(whyNoRefund(inState('CANCELLED', false))).toBe('the order was cancelled before any payment; there is nothing to refund');
+      expect(whyNoRefund(inState('REFUND_REQUESTED'))).toBe('a refund was already requested for this order');
+      expect(whyNoRefund(inState('REFUNDED'))).toBe('the order is already refunded');
+      expect(whyNoRefund(inState('APPROVED'))).toMatch(/^the order is APPROVED and on its way to the buyer/);
+      expect(whyNoRefund(inState('IN_REVIEW', false))).toBe('no payment was received for this order; there is nothing to refund');
+    });
+
+    it('lets after-sale refund an order whose cards went out, and refuses it before that or twice, saying why', () => {
+      for (const state of ['ALLOCATED', 'DELIVERED', 'COMPLETED', 'DELIVERY_FAILED'] as const) {
+        expect(requestAfterSaleRefund(inState(state), 'case 7: card invalid', cause).entries).toEqual([
+          expect.objectContaining({ from: state, to: 'REFUND_REQUESTED', trigger: 'after-sale-refund-requested', reason: 'case 7: card invalid' }),
+        ]);
+      }
+      expect(() => requestAfterSaleRefund(inState('IN_REVIEW'), 'x', cause)).toThrow(
+        new RefusedCommand('the order is IN_REVIEW: an after-sale refund applies once cards are allocated (ALLOCATED, DELIVERED, COMPLETED or DELIVERY_FAILED); use the order refund instead'),
+      );
+      expect(() => requestAfterSaleRefund(inState('REFUND_REQUESTED'), 'x', cause)).toThrow(new RefusedCommand('a refund was already requested for this order'));
+      expect(() => requestAfterSaleRefund(inState('REFUNDED'), 'x', cause)).toThrow(new RefusedCommand('the order is already refunded'));
+    });
+
+    it('refunds a backorder that waited too long, saying how long', () => {
+      expect(refundBackorder(inState('OUT_OF_STOCK'), 1_800_000, cause).entries).toEqual([
+        expect.objectContaining({ from: 'OUT_OF_STOCK', to: 'REFUND_REQUESTED', reason: 'out of stock for more than 30 min' }),
+      ]);
+      expect(refundBackorder(inState('OUT_OF_STOCK'), 1_500, cause).entries[0]?.reason).toBe('out of stock for more than 1.5 s');
+      expect(() => refundBackorder(inState('ALLOCATED'), 1_800_000, cause)).toThrow(IllegalTransition);
+    });
+
     it('records the refund once', () => {
-      const refunded = recordRefund(inState('REFUND_REQUESTED'), cause);
-      expect(refunded.order.state).toBe('REFUNDED');
+      const refunded = recordRefund(inState('REFUND_REQUESTED'), cause, 'the shop accepted refund R-1');
+      expect(refunded.entries).toEqual([expect.objectContaining({ from: 'REFUND_REQUESTED', to: 'REFUNDED', reason: 'the shop accepted refund R-1' })]);
       expect(recordRefund(refunded.order, cause).entries).toEqual([]);
     });
   });
