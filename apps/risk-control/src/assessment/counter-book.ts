@@ -1,7 +1,7 @@
 import { EventData, OrderPaid } from '@cardlink/contracts';
 import { Identity, normaliseIdentifier } from '../lists/identifiers';
 import { DistinctTotals, DistinctWindowCounter } from './distinct-window-counter';
-import { OrderFeatures, ProductDayTotals, VELOCITY_DIMENSIONS, VelocityDimension } from './order-features';
+import { CounterSnapshot, OrderFeatures, ProductDayTotals, VELOCITY_DIMENSIONS, VelocityDimension } from './order-features';
 import { SlidingWindowCounter, WindowTotals } from './sliding-window-counter';
 import { BURST_WINDOW_IDS, BURST_WINDOWS, BurstWindowId, DAY, WINDOW_IDS, WindowId, WINDOWS } from './windows';
 
@@ -95,32 +95,15 @@ export class CounterBook {
       productDay.set(productId, { quantity: day.units.sum(at).count, amount: day.amount.sum(at).amount });
     }
 
-    return {
-      orderId: order.orderId,
-      buyerId: order.buyerId,
-      email: order.email,
-      phone: order.phone,
-      ip: order.ip,
-      deviceId: order.deviceId,
-      paymentAccount: order.paymentAccount,
-      amount: order.amount,
-      currency: order.currency,
-      lines: order.lines.map((line) => ({
-        productId: line.productId,
-        quantity: line.quantity,
-        amount: line.quantity * line.unitPrice,
-      })),
-      isNewBuyer,
-      counters: {
-        velocity,
-        identicalAmount: {
-          shop: perWindow(BURST_WINDOW_IDS, shopBurst.windows, (counter) => counter.sum(at)),
-          products,
-        },
-        identicalAmountDay: { shop: shopBurst.day.sum(at).count, products: productsDay },
-        buyerProductDay: productDay,
+    return featuresOf(order, isNewBuyer, {
+      velocity,
+      identicalAmount: {
+        shop: perWindow(BURST_WINDOW_IDS, shopBurst.windows, (counter) => counter.sum(at)),
+        products,
       },
-    };
+      identicalAmountDay: { shop: shopBurst.day.sum(at).count, products: productsDay },
+      buyerProductDay: productDay,
+    });
   }
 
   private counters<T>(map: Map<string, T>, key: readonly string[], create: () => T): T {
@@ -132,6 +115,28 @@ export class CounterBook {
     }
     return counters;
   }
+}
+
+/** The features of a counted order: the order's own facts and the counters' snapshot. */
+export function featuresOf(order: PaidOrderFacts, isNewBuyer: boolean, counters: CounterSnapshot): OrderFeatures {
+  return {
+    orderId: order.orderId,
+    buyerId: order.buyerId,
+    email: order.email,
+    phone: order.phone,
+    ip: order.ip,
+    deviceId: order.deviceId,
+    paymentAccount: order.paymentAccount,
+    amount: order.amount,
+    currency: order.currency,
+    lines: order.lines.map((line) => ({
+      productId: line.productId,
+      quantity: line.quantity,
+      amount: line.quantity * line.unitPrice,
+    })),
+    isNewBuyer,
+    counters,
+  };
 }
 
 interface BurstCounters {
