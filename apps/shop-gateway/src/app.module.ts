@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { PlatformModule, SERVICE_CONFIG } from '@cardlink/platform';
 import { configSchema, type GatewayConfig } from './config';
 import { entities, migrations } from './database';
+import { DatabaseUnavailableFilter } from './inbound/database-unavailable.filter';
 import { RawBodyCapture } from './inbound/inbound-request';
 import { WebhookMetrics } from './inbound/webhook-metrics';
 import { AlipayProvider } from './payment-callbacks/alipay-provider';
@@ -20,13 +22,15 @@ function paymentProviders(config: GatewayConfig): PaymentProviderAdapter[] {
 }
 
 @Module({
-  imports: [PlatformModule.forRoot({ service: 'shop-gateway', configSchema, entities, migrations })],
+  // Its events carry the buyer's contacts and it keeps no other copy: a published event's payload goes at once, so an erasure finds nothing here.
+  imports: [PlatformModule.forRoot({ service: 'shop-gateway', configSchema, entities, migrations, keepPublishedPayloads: false })],
   controllers: [ShopWebhookController, PaymentCallbackController],
   providers: [
     RawBodyCapture,
     WebhookMetrics,
     Receipts,
     ReceiptPurge,
+    { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
     {
       provide: PAYMENT_PROVIDERS,
       inject: [SERVICE_CONFIG],

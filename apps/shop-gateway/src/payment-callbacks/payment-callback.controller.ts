@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Inject, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
+import { Public } from '@cardlink/auth';
 import { PaymentReceived } from '@cardlink/contracts';
 import { headerOf, InboundRejected, signedBody, type InboundRequest } from '../inbound/inbound-request';
 import { WebhookMetrics } from '../inbound/webhook-metrics';
@@ -18,6 +19,8 @@ interface ReplyHeaders {
  * its own signature and trade status; a paid trade becomes PaymentReceived,
  * stored once per trade number before the provider is told it arrived.
  */
+// Authenticated by each provider's own signature, not by a bearer token.
+@Public()
 @Controller('callbacks/payments')
 export class PaymentCallbackController {
   private readonly providers: ReadonlyMap<string, PaymentProviderAdapter>;

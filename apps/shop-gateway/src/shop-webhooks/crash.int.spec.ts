@@ -7,7 +7,7 @@ import { TOPICS } from '@cardlink/contracts';
 import { headersToStrings } from '@cardlink/messaging';
 import { createTestTopics, deleteTestTopics, readTopic, TEST_BROKERS, testKafka } from '@cardlink/messaging/testing';
 import { createTestSchema, type TestSchema } from '@cardlink/persistence';
-import { serviceTestEnv } from '@cardlink/platform/testing';
+import { freePort, serviceTestEnv } from '@cardlink/platform/testing';
 import { EVENT_SAMPLES_FOR_TESTS } from './samples.fixture';
 
 const REPO_ROOT = resolve(__dirname, '../../../..');
@@ -33,8 +33,8 @@ describe('shop-gateway killed with SIGKILL during a burst of webhooks', () => {
   let schema: TestSchema;
   let prefix: string;
   let gateway: ChildProcess | undefined;
-  const port = 45000 + Math.floor(Math.random() * 4000);
-  const base = `http://127.0.0.1:${port}`;
+  let port = 0;
+  let base = '';
 
   /** The service as deployed: its own process, started from main.ts. */
   async function startGatewayProcess(): Promise<ChildProcess> {
@@ -59,7 +59,17 @@ describe('shop-gateway killed with SIGKILL during a burst of webhooks', () => {
     throw new Error('shop-gateway did not become ready within 60 s');
   }
 
-  function send(webhook: { webhookId: string; body: string }): Promise<Response> {
+  /** Sends as a Standard Webhooks sender does: a 503 (the gateway's database busy, nothing stored) is retried after its Retry-After. */
+  async function send(webhook: { webhookId: string; body: string }): Promise<Response> {
+    for (let attempt = 1; ; attempt += 1) {
+      const response = await sendOnce(webhook);
+      if (response.status !== 503 || attempt >= 10) return response;
+      await response.arrayBuffer();
+      await new Promise((r) => setTimeout(r, Number(response.headers.get('retry-after') ?? 1) * 1000));
+    }
+  }
+
+  function sendOnce(webhook: { webhookId: string; body: string }): Promise<Response> {
     const at = new Date();
     return fetch(`${base}/webhooks/shop`, {
       method: 'POST',
@@ -74,6 +84,8 @@ describe('shop-gateway killed with SIGKILL during a burst of webhooks', () => {
   }
 
   beforeAll(async () => {
+    port = await freePort();
+    base = `http://127.0.0.1:${port}`;
     schema = await createTestSchema({ role: 'cardlink_gateway', prefix: 'gwcrash' });
     prefix = await createTestTopics(kafka);
   }, 60_000);

@@ -1,4 +1,4 @@
-import type { EventData, ShopOrderCancelled, ShopOrderCreated, ShopOrderPaid, ShopOrderRefunded, ShopProductUpdated } from '@cardlink/contracts';
+import type { EventData, ShopOrderCancelled, ShopOrderCreated, ShopOrderDisputed, ShopOrderPaid, ShopOrderRefunded, ShopProductUpdated } from '@cardlink/contracts';
 
 const order: EventData<typeof ShopOrderCreated>['order'] = {
   shopOrderId: 'LD20250301000123',
@@ -24,6 +24,15 @@ const refunded: EventData<typeof ShopOrderRefunded> = {
   refundedAt: '2025-03-02T09:00:00Z',
 };
 
+const disputed: EventData<typeof ShopOrderDisputed> = {
+  shopOrderId: order.shopOrderId,
+  disputeId: 'dp_1',
+  reason: 'the card code does not work',
+  amount: 4_850,
+  currency: 'CNY',
+  openedAt: '2025-03-02T08:00:00Z',
+};
+
 const productUpdated: EventData<typeof ShopProductUpdated> = {
   shopListingId: 'listing_9001',
   changes: { price: 4_990, status: 'listed' },
@@ -31,4 +40,4 @@ const productUpdated: EventData<typeof ShopProductUpdated> = {
 };
 
 /** Valid webhook `data` for each shop webhook type. */
-export const EVENT_SAMPLES_FOR_TESTS = { order, paid, cancelled, refunded, productUpdated };
+export const EVENT_SAMPLES_FOR_TESTS = { order, paid, cancelled, refunded, disputed, productUpdated };

@@ -1,6 +1,7 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 
 const TOLERANCE_SECONDS = 300;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 const SIGNATURE_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
 
 export type SignatureHeaders = Partial<Record<(typeof SIGNATURE_HEADERS)[number], string>>;
@@ -27,6 +28,12 @@ export class ShopSignature {
     const webhookId = headers['webhook-id'];
     const missing = SIGNATURE_HEADERS.filter((name) => !headers[name]);
     if (!webhookId || missing.length) return { valid: false, outcome: 'rejected_signature', reason: `missing header(s): ${missing.join(', ')}` };
+    // The library signs the body's text: invalid UTF-8 bytes decode to U+FFFD, so other bytes (a literal U+FFFD) would verify too.
+    try {
+      utf8.decode(body);
+    } catch {
+      return { valid: false, outcome: 'rejected_signature', reason: 'the body is not valid UTF-8, so no signature can cover it exactly' };
+    }
     for (const key of this.keys) {
       try {
         key.verify(body, headers as Record<string, string>, { jsonParse: false });

@@ -1,7 +1,7 @@
 import { EVENT_SAMPLES_FOR_TESTS } from './samples.fixture';
 import { InvalidWebhookBody, SHOP_WEBHOOK_EVENTS, toContractEvent } from './shop-webhook-events';
 
-const { order, paid, cancelled, refunded, productUpdated } = EVENT_SAMPLES_FOR_TESTS;
+const { order, paid, cancelled, refunded, disputed, productUpdated } = EVENT_SAMPLES_FOR_TESTS;
 
 function reasonOf(payload: unknown): string {
   try {
@@ -19,6 +19,7 @@ describe('toContractEvent: shop webhook type → contract event', () => {
     ['order.paid', paid, 'cardlink.shop.order-paid.v1', order.shopOrderId],
     ['order.cancelled', cancelled, 'cardlink.shop.order-cancelled.v1', cancelled.shopOrderId],
     ['order.refunded', refunded, 'cardlink.shop.order-refunded.v1', refunded.shopOrderId],
+    ['order.disputed', disputed, 'cardlink.shop.order-disputed.v1', disputed.shopOrderId],
     ['product.updated', productUpdated, 'cardlink.shop.product-updated.v1', productUpdated.shopListingId],
   ])('maps %s to %s with the aggregate id as subject', (type, data, eventType, subject) => {
     const event = toContractEvent({ type, data });
@@ -27,8 +28,8 @@ describe('toContractEvent: shop webhook type → contract event', () => {
     expect(event.data).toEqual(data);
   });
 
-  it('covers exactly the five webhook types of the shop', () => {
-    expect(Object.keys(SHOP_WEBHOOK_EVENTS).sort()).toEqual(['order.cancelled', 'order.created', 'order.paid', 'order.refunded', 'product.updated']);
+  it('covers exactly the six webhook types of the shop', () => {
+    expect(Object.keys(SHOP_WEBHOOK_EVENTS).sort()).toEqual(['order.cancelled', 'order.created', 'order.disputed', 'order.paid', 'order.refunded', 'product.updated']);
   });
 
   it('puts order events on the shop orders topic and product events on the shop products topic', () => {
@@ -44,8 +45,8 @@ describe('toContractEvent: shop webhook type → contract event', () => {
   it.each([
     [null, 'the body must be a JSON object {"type": …, "data": …}'],
     [[1, 2], 'the body must be a JSON object {"type": …, "data": …}'],
-    [{ data: {} }, 'type: required, one of order.created, order.paid, order.cancelled, order.refunded, product.updated'],
-    [{ type: 'toString', data: {} }, 'type: unknown webhook type "toString", expected one of order.created, order.paid, order.cancelled, order.refunded, product.updated'],
+    [{ data: {} }, 'type: required, one of order.created, order.paid, order.cancelled, order.refunded, order.disputed, product.updated'],
+    [{ type: 'toString', data: {} }, 'type: unknown webhook type "toString", expected one of order.created, order.paid, order.cancelled, order.refunded, order.disputed, product.updated'],
     [{ type: 'order.paid' }, 'data: required'],
   ])('refuses %j: %s', (payload, reason) => {
     expect(reasonOf(payload)).toBe(reason);

@@ -2,6 +2,7 @@ import {
   ContractViolation,
   ShopOrderCancelled,
   ShopOrderCreated,
+  ShopOrderDisputed,
   ShopOrderPaid,
   ShopOrderRefunded,
   ShopProductUpdated,
@@ -27,6 +28,8 @@ export const SHOP_WEBHOOK_EVENTS = {
   'order.paid': mapping(ShopOrderPaid, (data) => data.order.shopOrderId),
   'order.cancelled': mapping(ShopOrderCancelled, (data) => data.shopOrderId),
   'order.refunded': mapping(ShopOrderRefunded, (data) => data.shopOrderId),
+  // The buyer complained to the shop (e.g. a card that does not work): an after-sale case in order-processing.
+  'order.disputed': mapping(ShopOrderDisputed, (data) => data.shopOrderId),
   'product.updated': mapping(ShopProductUpdated, (data) => data.shopListingId),
 } as const;
 

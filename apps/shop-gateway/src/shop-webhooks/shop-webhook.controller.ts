@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
+import { Public } from '@cardlink/auth';
 import { SERVICE_CONFIG } from '@cardlink/platform';
 import type { GatewayConfig } from '../config';
 import { headerOf, InboundRejected, signedBody, type InboundRequest } from '../inbound/inbound-request';
@@ -15,6 +16,8 @@ const SOURCE = 'shop';
  * The shop's signed webhooks. Answers 2xx only once the event and its receipt
  * are committed; a forged, tampered, stale or replayed webhook changes nothing.
  */
+// Authenticated by the Standard Webhooks signature, not by a bearer token.
+@Public()
 @Controller('webhooks')
 export class ShopWebhookController {
   private readonly signature: ShopSignature;

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { createTestTopics, deleteTestTopics, TEST_BROKERS, testKafka } from '@cardlink/messaging/testing';
 import { createTestSchema, type TestSchema } from '@cardlink/persistence';
 import { bootstrapService, type RunningService } from '@cardlink/platform';
-import { serviceTestEnv } from '@cardlink/platform/testing';
+import { freePort, serviceTestEnv } from '@cardlink/platform/testing';
 import { AppModule } from '../app.module';
 import { configSchema } from '../config';
 
@@ -21,7 +21,7 @@ export async function startGateway(secrets: { shop: string; paymentProvider?: st
   const kafka = testKafka();
   const schema: TestSchema = await createTestSchema({ role: 'cardlink_gateway', prefix: 'gateway' });
   const prefix = await createTestTopics(kafka);
-  const port = 40000 + Math.floor(Math.random() * 5000);
+  const port = await freePort();
   Object.assign(process.env, {
     ...serviceTestEnv({ port, schema, topicPrefix: prefix, brokers: TEST_BROKERS, consumerGroup: `shop-gateway-${prefix}`, logLevel: 'silent' }),
     SHOP_WEBHOOK_SECRET: secrets.shop,
