@@ -1,5 +1,5 @@
 import nx from '@nx/eslint-plugin';
-import { moduleBoundaries } from '../../eslint.config.mjs';
+import { moduleBoundaries, moduleBoundariesInAppTests } from '../../eslint.config.mjs';
 
 /** Only the workspace's layer rules, without type information, so probes can be linted from stdin. */
-export default [...nx.configs['flat/base'], ...nx.configs['flat/typescript'], moduleBoundaries];
+export default [...nx.configs['flat/base'], ...nx.configs['flat/typescript'], moduleBoundaries, moduleBoundariesInAppTests];

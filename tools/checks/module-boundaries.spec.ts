@@ -38,6 +38,30 @@ const CASES = [
     forbidden: /Projects cannot be imported by a relative or absolute path/,
   },
   {
+    name: 'a library may not use a tool (the shop simulator plays the outside world in tests only)',
+    file: 'libs/observability/src/lib/boundary-probe-tool.ts',
+    code: "import { startShopSimulator } from '@cardlink/shop-simulator';\nexport const probe = startShopSimulator;\n",
+    forbidden: /tagged with "type:lib" can only depend on libs tagged with/,
+  },
+  {
+    name: 'an app may not use a tool either',
+    file: 'apps/order-processing/src/boundary-probe-tool.ts',
+    code: "import { startShopSimulator } from '@cardlink/shop-simulator';\nexport const probe = startShopSimulator;\n",
+    forbidden: /tagged with "type:app" can only depend on libs tagged with/,
+  },
+  {
+    name: "an app's tests may drive the shop simulator",
+    file: 'apps/order-processing/src/boundary-probe-tool.int.spec.ts',
+    code: "import { startShopSimulator } from '@cardlink/shop-simulator';\nexport const probe = startShopSimulator;\n",
+    forbidden: null,
+  },
+  {
+    name: "a library's tests may not use a tool",
+    file: 'libs/messaging/src/lib/boundary-probe-tool.spec.ts',
+    code: "import { startShopSimulator } from '@cardlink/shop-simulator';\nexport const probe = startShopSimulator;\n",
+    forbidden: /tagged with "type:lib" can only depend on libs tagged with/,
+  },
+  {
     name: 'an app may use contracts and platform libraries',
     file: 'apps/card-inventory/src/boundary-probe-allowed.ts',
     code: "import { TOPICS } from '@cardlink/contracts';\nimport { UnitOfWork } from '@cardlink/platform';\nexport const probe = [TOPICS, UnitOfWork];\n",

@@ -12,25 +12,62 @@ export function serviceEntry(name: string): string {
 }
 
 export function assertBuilt(): void {
-  const missing = SERVICES.filter((s) => !existsSync(serviceEntry(s.name))).map((s) => s.name);
-  if (missing.length) throw new Error(`not built: ${missing.join(', ')} (run npx nx run-many -t build)`);
+  const missing = SERVICES.filter((s) => !existsSync(serviceEntry(s.name))).map(
+    (s) => s.name,
+  );
+  if (missing.length)
+    throw new Error(
+      `not built: ${missing.join(', ')} (run npx nx run-many -t build)`,
+    );
 }
 
-function serviceEnv(spec: ServiceSpec, extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...process.env, NODE_ENV: 'production', ...localServiceEnv(spec.name), ...extra };
+/** Per-service settings on top of the local stack's (another schema, topic prefix, simulator URLs). */
+export type ServiceEnvOverrides = (spec: ServiceSpec) => Record<string, string>;
+
+const noOverrides: ServiceEnvOverrides = () => ({});
+
+function serviceEnv(
+  spec: ServiceSpec,
+  overrides: ServiceEnvOverrides,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    ...localServiceEnv(spec.name),
+    ...overrides(spec),
+    ...extra,
+  };
 }
 
-/** Runs `main.js migrate` of every service, one after the other, failing on the first error. */
-export async function migrateAll(): Promise<void> {
-  for (const spec of SERVICES) {
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [serviceEntry(spec.name), 'migrate'], {
-        env: serviceEnv(spec, { LOG_LEVEL: 'warn' }),
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${spec.name}: migrations failed (exit ${code})`))));
-    });
-  }
+/** Runs `main.js migrate` of every service, failing if any fails. */
+export async function migrateAll(
+  overrides: ServiceEnvOverrides = noOverrides,
+): Promise<void> {
+  // Each service migrates its own schema, so they can run side by side.
+  await Promise.all(
+    SERVICES.map(
+      (spec) =>
+        new Promise<void>((resolve, reject) => {
+          const child = spawn(
+            process.execPath,
+            [serviceEntry(spec.name), 'migrate'],
+            {
+              env: serviceEnv(spec, overrides, { LOG_LEVEL: 'warn' }),
+              stdio: ['ignore', 'inherit', 'inherit'],
+            },
+          );
+          child.once('exit', (code) =>
+            code === 0
+              ? resolve()
+              : reject(
+                  new Error(`${spec.name}: migrations failed (exit ${code})`),
+                ),
+          );
+        }),
+    ),
+  );
 }
 
 export interface RunningServices {
@@ -38,16 +75,25 @@ export interface RunningServices {
   stop(): Promise<void>;
 }
 
-/** Starts every service as a child process, its log in .stack/logs/<service>.log. */
-export function startAll(extraEnv: Record<string, string> = {}): RunningServices {
-  mkdirSync(LOG_DIR, { recursive: true });
+/** Starts every service as a child process, its log in <logDir>/<service>.log (default .stack/logs). */
+export function startAll(
+  opts: { overrides?: ServiceEnvOverrides; logDir?: string } = {},
+): RunningServices {
+  const logDir = opts.logDir ?? LOG_DIR;
+  mkdirSync(logDir, { recursive: true });
   const children = new Map<string, ChildProcess>();
   for (const spec of SERVICES) {
-    const log = createWriteStream(join(LOG_DIR, `${spec.name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', serviceEntry(spec.name)], {
-      env: serviceEnv(spec, extraEnv),
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const log = createWriteStream(join(logDir, `${spec.name}.log`), {
+      flags: 'a',
     });
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', serviceEntry(spec.name)],
+      {
+        env: serviceEnv(spec, opts.overrides ?? noOverrides),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     children.set(spec.name, child);
@@ -67,12 +113,18 @@ export function startAll(extraEnv: Record<string, string> = {}): RunningServices
   return { children, stop };
 }
 
-export async function waitReady(timeoutMs = 60_000): Promise<Map<string, number>> {
-  const deadline = Date.now() + timeoutMs;
+export async function waitReady(
+  opts: { ports?: Readonly<Record<string, number>>; timeoutMs?: number } = {},
+): Promise<Map<string, number>> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   const status = new Map<string, number>();
   for (const spec of SERVICES) {
+    const port = opts.ports?.[spec.name] ?? spec.port;
     for (;;) {
-      const code = await fetch(`http://127.0.0.1:${spec.port}/health/ready`).then((r) => r.status, () => 0);
+      const code = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+        (r) => r.status,
+        () => 0,
+      );
       status.set(spec.name, code);
       if (code === 200) break;
       if (Date.now() > deadline) return status;
