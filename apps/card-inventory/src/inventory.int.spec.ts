@@ -19,7 +19,7 @@ import { decodeEvent, encodeEvent, EventProducer } from '@cardlink/messaging';
 import { createTestTopics, deleteTestTopics, readTopic, TEST_BROKERS, testKafka, type ReadMessage } from '@cardlink/messaging/testing';
 import { createTestSchema, type TestSchema } from '@cardlink/persistence';
 import { bootstrapService, type RunningService } from '@cardlink/platform';
-import { serviceTestEnv } from '@cardlink/platform/testing';
+import { freePort, serviceTestEnv } from '@cardlink/platform/testing';
 import { AppModule } from './app.module';
 import { configSchema } from './config';
 import { decodeCardSecret, type CardSecret } from './secrets/card-secret';
@@ -37,8 +37,8 @@ describe('card-inventory service against real Kafka and Postgres', () => {
   const staff = testCredential('alice', ['inventory:import', 'inventory:read', 'inventory:void', 'inventory:reveal']);
   const reader = testCredential('rita', ['inventory:read']);
   const knownSecrets = new Set<string>();
-  const port = 39000 + Math.floor(Math.random() * 900);
-  const base = `http://127.0.0.1:${port}`;
+  let port = 0;
+  let base = '';
   let deliveryKey: KeyObject;
   let schema: TestSchema;
   let prefix: string;
@@ -46,6 +46,8 @@ describe('card-inventory service against real Kafka and Postgres', () => {
   let db: Client;
 
   beforeAll(async () => {
+    port = await freePort();
+    base = `http://127.0.0.1:${port}`;
     schema = await createTestSchema({ role: 'cardlink_inventory', prefix: 'inventory' });
     prefix = await createTestTopics(kafka);
     const pair = generateDeliveryKeyPair();

@@ -5,7 +5,7 @@ import { decodeEvent, encodeEvent, EventProducer } from '@cardlink/messaging';
 import { createTestTopics, deleteTestTopics, readTopic, TEST_BROKERS, testKafka } from '@cardlink/messaging/testing';
 import { createTestSchema, type TestSchema } from '@cardlink/persistence';
 import { bootstrapService, type RunningService } from '@cardlink/platform';
-import { serviceTestEnv } from '@cardlink/platform/testing';
+import { freePort, serviceTestEnv } from '@cardlink/platform/testing';
 import { AppModule } from './app.module';
 import { configSchema } from './config';
 import { ReviewHousekeeping } from './reviews/review-housekeeping';
@@ -38,7 +38,7 @@ describe('risk-control against real Kafka and Postgres', () => {
   let prefix: string;
   let service: RunningService | undefined;
   let db: Client;
-  const port = 39000 + Math.floor(Math.random() * 900);
+  let port = 0;
 
   async function publish(data: Paid): Promise<EventEnvelope> {
     const envelope = createEnvelope(OrderPaid, { source: 'test', subject: data.orderId, data });
@@ -94,6 +94,7 @@ describe('risk-control against real Kafka and Postgres', () => {
   const ruleIds = (event: Assessed) => event.firedRules.map((r) => r.ruleId);
 
   beforeAll(async () => {
+    port = await freePort();
     schema = await createTestSchema({ role: 'cardlink_risk', prefix: 'risk' });
     prefix = await createTestTopics(kafka);
     Object.assign(process.env, {

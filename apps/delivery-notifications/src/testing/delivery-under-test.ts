@@ -32,7 +32,7 @@ export class DeliveryUnderTest {
   readonly pickupSecret = randomBytes(32).toString('hex');
   readonly admin: TestCredential = testCredential('staff', ['delivery:admin']);
   port = 0;
-  readonly smtp = new TestSmtpServer(43000 + Math.floor(Math.random() * 2000));
+  readonly smtp = new TestSmtpServer();
   readonly shop = testShop();
   /** What the merchant's webhook answers; tests change it to make deliveries fail. */
   merchantStatus = 204;

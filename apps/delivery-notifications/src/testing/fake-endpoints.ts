@@ -8,7 +8,8 @@ export class TestSmtpServer {
   readonly messages: ParsedMail[] = [];
   private server?: SMTPServer;
 
-  constructor(readonly port: number) {}
+  /** 0 until the first start picks a free port; a restart listens on the same one, so the service's settings still hold. */
+  constructor(public port = 0) {}
 
   async start(): Promise<void> {
     const server = new SMTPServer({
@@ -33,6 +34,8 @@ export class TestSmtpServer {
       server.once('error', reject);
       server.listen(this.port, '127.0.0.1', () => resolve());
     });
+    const address = server.server.address();
+    if (address !== null && typeof address === 'object') this.port = address.port;
     this.server = server;
   }
 
