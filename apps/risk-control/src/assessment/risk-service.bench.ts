@@ -11,7 +11,7 @@
  * BENCH_CONCURRENCY transactions in flight (default 4, the consumer's
  * partitions concurrency). Prints assessments/s and p50 / p99 decision time
  * (begin to commit). Run with
- *   npx tsx --tsconfig apps/risk-control/tsconfig.app.json apps/risk-control/src/assessment/risk-service.bench.ts
+ *   npx tsx --tsconfig tsconfig.base.json apps/risk-control/src/assessment/risk-service.bench.ts
  */
 import { createEnvelope, OrderPaid, type EventData } from '@cardlink/contracts';
 import { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS, Outbox } from '@cardlink/messaging';
