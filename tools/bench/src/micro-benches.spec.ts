@@ -2,8 +2,10 @@ import { readAllocation, readCardImport, readRiskAssessment } from './micro-benc
 
 describe('reading the services’ benchmark summaries', () => {
   it('reads cards stored per second of the import', () => {
-    const output = 'lines 100000: accepted 98900, duplicates 1000, invalid 100\ntime 12.50 s = 8000 lines/s, 7912 cards stored/s\ncounts exact\n';
-    expect(readCardImport(output)).toEqual({ cardsPerSecond: 7912, seconds: 12.5 });
+    const output =
+      'lines 100000: accepted 98900, duplicates 1000, invalid 100\ntime 12.50 s = 8000 lines/s, 7912 cards stored/s\n' +
+      'RSS before 180 MB, peak sampled 231 MB, process peak (getrusage maxRSS) 236 MB; peak JS heap used 98 MB\ncounts exact\n';
+    expect(readCardImport(output)).toEqual({ cardsPerSecond: 7912, seconds: 12.5, peakRssMb: 236 });
   });
 
   it('reads both locking modes of the allocation benchmark', () => {

@@ -31,10 +31,16 @@ describe('markdownReport', () => {
       },
       pgbench: null,
       postgresRatio: null,
-      micro: [{ name: 'risk', figures: { assessmentsPerSecond: 700, p99Ms: 12 }, seconds: 30 }],
+      micro: [
+        { name: 'risk', figures: { assessmentsPerSecond: 700, p99Ms: 12 }, seconds: 30 },
+        { name: 'import', figures: { cardsPerSecond: 9000, seconds: 11, peakRssMb: 240 }, seconds: 12 },
+        { name: 'allocation', figures: { skipLockedPerSecond: 365, forUpdatePerSecond: 227 }, seconds: 20 },
+      ],
       errors: [],
     };
     const text = markdownReport(report);
+    expect(text).toContain('| card import, peak resident memory of the process, MB | 240 |');
+    expect(text).toContain('| ratio SKIP LOCKED ÷ FOR UPDATE | 1.61× |');
     expect(text).toContain('**10 orders/s**');
     expect(text).toContain('| 50 | not run');
     expect(text).toContain('| shop-gateway → order-processing: shop.order.paid | 300 | 12.5 / 40 | 8 / 30.2 |');

@@ -62,10 +62,15 @@ export function markdownReport(report: BenchReport): string {
   const row = (what: string, value: string) => out.push(`| ${what} | ${value} |`);
   for (const micro of report.micro) {
     if (micro.error) row(micro.name, `failed: ${micro.error}`);
-    else if ('cardsPerSecond' in micro.figures) row('card import, cards/s (100,000 lines)', fixed(micro.figures['cardsPerSecond']));
-    else if ('skipLockedPerSecond' in micro.figures) {
-      row('hot-product allocations/s, 16 allocators, FOR UPDATE SKIP LOCKED', fixed(micro.figures['skipLockedPerSecond']));
-      row('hot-product allocations/s, 16 allocators, plain FOR UPDATE', fixed(micro.figures['forUpdatePerSecond']));
+    else if ('cardsPerSecond' in micro.figures) {
+      row('card import, cards/s (100,000 lines)', fixed(micro.figures['cardsPerSecond']));
+      if (micro.figures['peakRssMb'] !== undefined) row('card import, peak resident memory of the process, MB', fixed(micro.figures['peakRssMb']));
+    } else if ('skipLockedPerSecond' in micro.figures) {
+      const skipLocked = micro.figures['skipLockedPerSecond'] ?? 0;
+      const forUpdate = micro.figures['forUpdatePerSecond'] ?? 0;
+      row('hot-product allocations/s, 16 allocators, FOR UPDATE SKIP LOCKED', fixed(skipLocked));
+      row('hot-product allocations/s, 16 allocators, plain FOR UPDATE', fixed(forUpdate));
+      if (forUpdate > 0) row('ratio SKIP LOCKED ÷ FOR UPDATE', `${fixed(skipLocked / forUpdate, 2)}×`);
     } else if ('assessmentsPerSecond' in micro.figures) row('risk assessments/s (4 in flight; p99 ms)', `${fixed(micro.figures['assessmentsPerSecond'])} (${fixed(micro.figures['p99Ms'], 1)})`);
   }
   const w = pipeline?.webhooks;
