@@ -61,7 +61,25 @@ export class StockLedger {
         `INSERT INTO counted_orders (order_id, product_id, sequence) SELECT unnest($1::text[]), $2, $3 ON CONFLICT DO NOTHING`,
         [count.countedOrderIds, count.productId, count.sequence],
       );
+      await this.manager.query(
+        `UPDATE in_flight_orders f SET settled_at = now() FROM order_links l
+         WHERE l.order_id = ANY($1::text[]) AND f.shop_order_id = l.shop_order_id AND f.product_id = $2 AND f.settled_at IS NULL`,
+        [count.countedOrderIds, count.productId],
+      );
     }
+  }
+
+  /**
+   * Lines of this shop order that a count already names stop being in flight
+   * for good. figures() would leave them out anyway, but only by looking them
+   * up on every read: without this, every allocated line stayed in the rows it
+   * scans until the allocated TTL, so reading the stock grew with the backlog.
+   */
+  private async settleCounted(shopOrderId: string): Promise<void> {
+    await this.manager.query(
+      `UPDATE in_flight_orders f SET settled_at = now() WHERE f.shop_order_id = $1 AND f.settled_at IS NULL AND ${COUNTED}`,
+      [shopOrderId],
+    );
   }
 
   /** card-inventory reports the product below its low-stock threshold (once per crossing); shown on the product's mapping. */
@@ -106,12 +124,15 @@ export class StockLedger {
       ]);
       affected.push(productId);
     }
+    // The link and the count may have come before the sale.
+    if (affected.length > 0) await this.settleCounted(shopOrderId);
     return affected;
   }
 
   /** order-processing approved the shop order as our order `orderId`. Returns the order's products. */
   async linkOrder(shopOrderId: string, orderId: string): Promise<string[]> {
     await this.manager.query('INSERT INTO order_links (shop_order_id, order_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [shopOrderId, orderId]);
+    await this.settleCounted(shopOrderId);
     return this.productsOf(orderId);
   }
 

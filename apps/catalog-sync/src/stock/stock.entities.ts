@@ -27,16 +27,16 @@ export class ProductStock {
 /**
  * A shop order line the shop has sold (and lowered its stock for). It counts
  * as in flight until a count names its order (an order link and a counted
- * order; evaluated when read, since those arrive on different topics in any
- * order), or until the order is cancelled or refunded before allocation
- * (`settled_at`).
+ * order, which arrive on different topics in any order: settled when the last
+ * of sale, link and count arrives), or until the order is cancelled or
+ * refunded before allocation (`settled_at`).
  */
 @Entity({ name: 'in_flight_orders' })
+@Index('ix_in_flight_orders_unsettled', ['productId'], { where: 'settled_at IS NULL' })
 export class InFlightOrder {
   @PrimaryColumn({ name: 'shop_order_id', type: 'text' })
   shopOrderId!: string;
 
-  @Index('ix_in_flight_orders_product')
   @PrimaryColumn({ name: 'product_id', type: 'text' })
   productId!: string;
 
