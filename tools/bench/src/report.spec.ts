@@ -32,7 +32,7 @@ describe('markdownReport', () => {
       pgbench: null,
       postgresRatio: null,
       micro: [
-        { name: 'risk', figures: { assessmentsPerSecond: 700, p99Ms: 12 }, seconds: 30 },
+        { name: 'risk', figures: { assessmentsPerSecond: 700, p50Ms: 4, p99Ms: 12 }, seconds: 30 },
         { name: 'import', figures: { cardsPerSecond: 9000, seconds: 11, peakRssMb: 240 }, seconds: 12 },
         { name: 'allocation', figures: { skipLockedPerSecond: 365, forUpdatePerSecond: 227 }, seconds: 20 },
       ],
@@ -44,7 +44,7 @@ describe('markdownReport', () => {
     expect(text).toContain('**10 orders/s**');
     expect(text).toContain('| 50 | not run');
     expect(text).toContain('| shop-gateway → order-processing: shop.order.paid | 300 | 12.5 / 40 | 8 / 30.2 |');
-    expect(text).toContain('| risk assessments/s (4 in flight; p99 ms) | 700 (12.0) |');
+    expect(text).toContain('| risk assessments/s (100,000 orders, 4 in flight; decision p50 / p99 ms) | 700 (4.0 / 12.0) |');
   });
 });
 
