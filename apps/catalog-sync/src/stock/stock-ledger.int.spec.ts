@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS } from '@cardlink/messaging';
-import { createServiceDataSource, createTestSchema, runMigrations, withTransaction, type TestSchema } from '@cardlink/persistence';
+import { withTransaction } from '@cardlink/persistence';
+import { migratedTables, type MigratedTables } from '@cardlink/platform/testing';
 import { entities, migrations } from '../database';
 import { StockLedger } from './stock-ledger';
 
@@ -12,27 +12,19 @@ function permutations(items: readonly Arrival[]): Arrival[][] {
 }
 
 describe('StockLedger in Postgres: a sold line leaves the in-flight figure once a count names its order', () => {
-  let schema: TestSchema;
+  let tables: MigratedTables;
   let dataSource: DataSource;
   let sequence = 0;
   const inTransaction = <T>(work: (ledger: StockLedger) => Promise<T>) =>
     withTransaction(dataSource, (manager) => work(new StockLedger(manager, { allocatedTtlMs: 3_600_000 })));
 
   beforeAll(async () => {
-    schema = await createTestSchema({ role: 'cardlink_catalog', prefix: 'stockledger' });
-    dataSource = createServiceDataSource({
-      url: schema.url,
-      schema: schema.schema,
-      entities: [...MESSAGING_ENTITIES, ...entities],
-      migrations: [...MESSAGING_MIGRATIONS, ...migrations],
-      poolSize: 2,
-    });
-    await runMigrations(dataSource);
+    tables = await migratedTables({ role: 'cardlink_catalog', prefix: 'stockledger', entities, migrations });
+    dataSource = tables.dataSource;
   }, 60_000);
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await schema?.drop();
+    await tables?.drop();
   });
 
   it.each(permutations(['sale', 'link', 'count']).map((order) => [order.join(' → '), order] as const))(

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS } from '@cardlink/messaging';
-import { createServiceDataSource, createTestSchema, runMigrations, withTransaction, type TestSchema } from '@cardlink/persistence';
+import { withTransaction } from '@cardlink/persistence';
+import { migratedTables, type MigratedTables } from '@cardlink/platform/testing';
 import { entities, migrations } from '../database';
 import { CounterBook, PaidOrderFacts } from './counter-book';
 import { RiskCounters } from './risk-counters';
@@ -24,26 +24,18 @@ const order = (orderId: string, buyerId: string, amount: number, paidAt: number)
 });
 
 describe('RiskCounters in Postgres', () => {
-  let schema: TestSchema;
+  let tables: MigratedTables;
   let dataSource: DataSource;
   const counters = new RiskCounters('counter-key-for-the-counter-tests-0001');
   const observe = (facts: PaidOrderFacts) => withTransaction(dataSource, (manager) => counters.observe(manager, facts));
 
   beforeAll(async () => {
-    schema = await createTestSchema({ role: 'cardlink_risk', prefix: 'riskcounters' });
-    dataSource = createServiceDataSource({
-      url: schema.url,
-      schema: schema.schema,
-      entities: [...MESSAGING_ENTITIES, ...entities],
-      migrations: [...MESSAGING_MIGRATIONS, ...migrations],
-      poolSize: 8,
-    });
-    await runMigrations(dataSource);
+    tables = await migratedTables({ role: 'cardlink_risk', prefix: 'riskcounters', entities, migrations, poolSize: 8 });
+    dataSource = tables.dataSource;
   }, 60_000);
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await schema?.drop();
+    await tables?.drop();
   });
 
   beforeEach(async () => {

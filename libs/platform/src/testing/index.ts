@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
-import type { EntitySchema } from 'typeorm';
+import type { DataSource, EntitySchema } from 'typeorm';
 import { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS } from '@cardlink/messaging';
-import { createServiceDataSource, createTestSchema, runMigrations, schemaDrift } from '@cardlink/persistence';
+import { createServiceDataSource, createTestSchema, runMigrations, schemaDrift, type TestSchema } from '@cardlink/persistence';
 
 export interface ServiceTables {
   /** The service's database role, e.g. cardlink_inventory. */
@@ -12,26 +12,46 @@ export interface ServiceTables {
   migrations: ReadonlyArray<Function>;
 }
 
-/**
- * Applies a service's migrations (with the platform's outbox and inbox) to a
- * throwaway schema and returns the SQL that generating a migration from its
- * entities would write. Empty means migrations and entities agree.
- */
-export async function schemaDriftOf(tables: ServiceTables): Promise<string[]> {
-  const schema = await createTestSchema({ role: tables.role, prefix: 'drift' });
+/** A service's tables in a throwaway schema, migrated; `drop` closes the connections and removes the schema. */
+export interface MigratedTables {
+  dataSource: DataSource;
+  schema: TestSchema;
+  drop(): Promise<void>;
+}
+
+/** Applies a service's migrations (with the platform's outbox and inbox) to a throwaway schema, as the service's role. */
+export async function migratedTables(tables: ServiceTables & { prefix: string; poolSize?: number }): Promise<MigratedTables> {
+  const schema = await createTestSchema({ role: tables.role, prefix: tables.prefix });
   const dataSource = createServiceDataSource({
     url: schema.url,
     schema: schema.schema,
     entities: [...MESSAGING_ENTITIES, ...tables.entities],
     migrations: [...MESSAGING_MIGRATIONS, ...tables.migrations],
-    poolSize: 2,
+    poolSize: tables.poolSize ?? 2,
   });
+  const drop = async () => {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await schema.drop();
+  };
   try {
     await runMigrations(dataSource);
-    return await schemaDrift(dataSource);
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return { dataSource, schema, drop };
+}
+
+/**
+ * Returns the SQL that generating a migration from a service's entities would
+ * write after its migrations ran. Empty means migrations and entities agree.
+ */
+export async function schemaDriftOf(tables: ServiceTables): Promise<string[]> {
+  const migrated = await migratedTables({ ...tables, prefix: 'drift' });
+  try {
+    return await schemaDrift(migrated.dataSource);
   } finally {
-    await dataSource.destroy();
-    await schema.drop();
+    await migrated.drop();
   }
 }
 
