@@ -131,7 +131,7 @@ describe('one order is one trace from webhook to delivery', () => {
   it('links every span of the trace to one root, the webhook request', () => {
     const paidHop = receiver.spans.find((s) => s.service === 'order-processing' && s.attributes['cloudevents.event_type'] === PAID_WEBHOOK_EVENT);
     const webhook = receiver.spans.find((s) => isWebhookRequest(s) && s.traceId === paidHop?.traceId);
-    expect(webhook).toBeDefined();
+    expect(webhook).toMatchObject({ service: 'shop-gateway', kind: 'server', traceId: paidHop?.traceId });
     const spans = receiver.trace(webhook?.traceId ?? '');
     const roots = spans.filter((s) => !s.parentSpanId);
     expect(roots.map((s) => s.spanId)).toEqual([webhook?.spanId]);

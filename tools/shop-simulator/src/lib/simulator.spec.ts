@@ -317,8 +317,9 @@ describe('shop simulator', () => {
 
       await sim.placeOrder({ listingId: listing.listingId, buyer, shopOrderId: 'SO-2', paymentCallback: true });
 
-      const [callback] = gateway.received.filter((r) => r.path === '/callbacks/payments/simulator');
-      expect(callback).toBeDefined();
+      const callbacks = gateway.received.filter((r) => r.path === '/callbacks/payments/simulator');
+      expect(callbacks).toHaveLength(1);
+      const [callback] = callbacks;
       const expected = createHmac('sha256', PROVIDER_SECRET)
         .update(callback?.body ?? '')
         .digest('hex');
