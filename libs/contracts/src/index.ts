@@ -1,4 +1,5 @@
 export * from './lib/primitives';
+export * from './lib/order-states';
 export * from './lib/topics';
 export * from './lib/event-definition';
 export * from './lib/events';

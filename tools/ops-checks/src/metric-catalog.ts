@@ -1,3 +1,5 @@
+import { ORDER_STATES } from '@cardlink/contracts';
+
 /**
  * Every `cardlink_*` metric the dashboards and alerts may use: its type, its
  * labels with their bounded value sets, and who emits it. docs/metrics.md is
@@ -27,21 +29,6 @@ export interface MetricSpec {
   buckets?: readonly number[];
 }
 
-export const ORDER_STATES = [
-  'AWAITING_PAYMENT',
-  'PAID',
-  'IN_REVIEW',
-  'APPROVED',
-  'REJECTED',
-  'ALLOCATED',
-  'OUT_OF_STOCK',
-  'DELIVERED',
-  'DELIVERY_FAILED',
-  'COMPLETED',
-  'CANCELLED',
-  'REFUND_REQUESTED',
-  'REFUNDED',
-] as const;
 
 const SAMPLE_PRODUCTS = ['prod-steam-50', 'prod-netflix-1m'];
 const DELIVERY_CHANNELS = ['shop', 'email', 'sms', 'webhook'];
