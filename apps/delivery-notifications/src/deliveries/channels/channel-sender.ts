@@ -1,6 +1,6 @@
 import type { DeliveryChannel } from '@cardlink/contracts';
 import { maskEmail } from '@cardlink/observability';
-import type { CardView, Locale, TemplateText } from '../../templates/template-language';
+import type { CardView, Locale, TemplateText, TemplateValues } from '../../templates/template-language';
 
 /** Everything one send needs. The cards are plaintext: this object lives only for the send. */
 export interface OutgoingDelivery {
@@ -44,4 +44,15 @@ export function describeError(error: unknown): string {
 
 export function formatExpiry(at: Date, locale: Locale): string {
   return at.toLocaleString(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', { timeZone: locale === 'zh-CN' ? 'Asia/Shanghai' : 'UTC', dateStyle: 'medium', timeStyle: 'short' }) + (locale === 'zh-CN' ? '' : ' UTC');
+}
+
+/** What an email or SMS template of this delivery may show. */
+export function templateValuesOf(delivery: OutgoingDelivery): TemplateValues {
+  return {
+    order: { id: delivery.orderId, number: delivery.shopOrderId },
+    product: { id: delivery.productId, title: delivery.productTitle },
+    cards: delivery.cards,
+    pickupLink: delivery.pickupLink,
+    pickupExpiresAt: formatExpiry(delivery.pickupExpiresAt, delivery.locale),
+  };
 }

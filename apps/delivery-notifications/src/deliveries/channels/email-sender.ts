@@ -1,7 +1,7 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import { SendFailure } from '../delivery-policy';
 import { renderEmail } from '../../templates/template-language';
-import { describeError, formatExpiry, type ChannelSender, type OutgoingDelivery } from './channel-sender';
+import { describeError, templateValuesOf, type ChannelSender, type OutgoingDelivery } from './channel-sender';
 
 export interface SmtpSettings {
   host?: string;
@@ -51,17 +51,7 @@ export class EmailSender implements ChannelSender {
     if (!this.transport) throw new SendFailure('no SMTP server configured (SMTP_HOST)', true);
     if (!delivery.email) throw new SendFailure('the buyer gave no email address', true);
     if (!delivery.template) throw new Error('an email needs a template');
-    const message = renderEmail(
-      delivery.template,
-      {
-        order: { id: delivery.orderId, number: delivery.shopOrderId },
-        product: { id: delivery.productId, title: delivery.productTitle },
-        cards: delivery.cards,
-        pickupLink: delivery.pickupLink,
-        pickupExpiresAt: formatExpiry(delivery.pickupExpiresAt, delivery.locale),
-      },
-      delivery.locale,
-    );
+    const message = renderEmail(delivery.template, templateValuesOf(delivery), delivery.locale);
     try {
       await this.transport.sendMail({
         from: this.settings.from,

@@ -1,7 +1,7 @@
 import { ShopApiError, type CallOptions, type SmsAccepted } from '@cardlink/shop-client';
 import { SendFailure } from '../delivery-policy';
 import { renderSms } from '../../templates/template-language';
-import { describeError, formatExpiry, type ChannelSender, type OutgoingDelivery } from './channel-sender';
+import { describeError, templateValuesOf, type ChannelSender, type OutgoingDelivery } from './channel-sender';
 
 /** An SMS provider; the HTTP adapter is SmsProviderClient from libs/shop-client. */
 export interface SmsProvider {
@@ -27,17 +27,7 @@ export class SmsSender implements ChannelSender {
     if (!this.provider) throw new SendFailure('no SMS provider configured (SMS_API_URL)', true);
     if (!delivery.phone) throw new SendFailure('the buyer gave no phone number', true);
     if (!delivery.template) throw new Error('an SMS needs a template');
-    const text = renderSms(
-      delivery.template,
-      {
-        order: { id: delivery.orderId, number: delivery.shopOrderId },
-        product: { id: delivery.productId, title: delivery.productTitle },
-        cards: delivery.cards,
-        pickupLink: delivery.pickupLink,
-        pickupExpiresAt: formatExpiry(delivery.pickupExpiresAt, delivery.locale),
-      },
-      delivery.locale,
-    );
+    const text = renderSms(delivery.template, templateValuesOf(delivery), delivery.locale);
     try {
       await this.provider.sendSms(delivery.phone, text, { idempotencyKey: `delivery:${delivery.deliveryId}` });
     } catch (error) {
