@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { allTopicNames } from '@cardlink/contracts';
+import { createTopicsReady } from '@cardlink/messaging/testing';
 import { kafkaBrokers, LOCAL } from './local-env';
 import { CACHE_DIR, REPO_ROOT, STACK_DIR } from './paths';
 import { alive, commandExists, log, portOpen, readPid, run, StackError, startDetached, stopPid, waitFor } from './process-util';
@@ -155,10 +156,10 @@ async function ensureTopics(): Promise<void> {
     const existing = new Set(await client.listTopics());
     const wanted = allTopicNames().filter((t) => !existing.has(t));
     if (wanted.length > 0) {
-      await client.createTopics({
-        waitForLeaders: true,
-        topics: wanted.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
-      });
+      await createTopicsReady(
+        client,
+        wanted.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
+      );
       log(`created ${wanted.length} topics`);
     }
     log(`${allTopicNames().length} topics ready`);

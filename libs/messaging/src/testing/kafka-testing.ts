@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { allTopicNames } from '@cardlink/contracts';
+import { createTopicsReady } from '../lib/kafka/topics';
 
 /** Brokers of the local stack (npm run stack:up), overridable for CI. */
 export const TEST_BROKERS = (process.env['KAFKA_BROKERS'] ?? `127.0.0.1:${process.env['CARDLINK_KAFKA_PORT'] ?? 9092}`).split(',');
@@ -18,10 +19,10 @@ export async function createTestTopics(kafka: Kafka, partitions = 2): Promise<st
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: allTopicNames().map((t) => ({ topic: `${prefix}${t}`, numPartitions: partitions, replicationFactor: 1 })),
-    });
+    await createTopicsReady(
+      admin,
+      allTopicNames().map((t) => ({ topic: `${prefix}${t}`, numPartitions: partitions, replicationFactor: 1 })),
+    );
   } finally {
     await admin.disconnect();
   }
