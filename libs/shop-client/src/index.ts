@@ -17,6 +17,7 @@ export {
   ShopApiOrder,
   ShopOrderStatus,
   StockLevel,
+  AdjustedStock,
   FulfilmentAccepted,
   RefundAccepted,
   SmsAccepted,

@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** When the shop last answered a stock call with zero, and how much of `believed` was sales on their way to us then (see afterSaleMadeBeforeZero). */
+/** When the shop last answered a stock call with zero, and how much of `believed` was sales on their way to us then (a guess dropped in 1765500000000). */
 export class StockZeroSeen1765300000001 implements MigrationInterface {
   name = 'StockZeroSeen1765300000001';
 

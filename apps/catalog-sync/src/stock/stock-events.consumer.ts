@@ -84,7 +84,7 @@ export class StockEventsConsumer {
   }
 
   private async onSale(manager: EntityManager, order: EventData<typeof ShopOrderCreated>['order']): Promise<void> {
-    const affected = await this.sync.ledger(manager).recordSale(order.shopOrderId, order.lines, order.createdAt);
+    const affected = await this.sync.ledger(manager).recordSale(order.shopOrderId, order.lines);
     await this.requestStockSync(manager, affected);
   }
 

@@ -41,7 +41,7 @@ describe('StockLedger in Postgres: a sold line leaves the in-flight figure once 
         await inTransaction(async (ledger) => {
           switch (arrival) {
             case 'sale':
-              return ledger.recordSale(shopOrderId, [{ productId, quantity: 2 }], new Date().toISOString());
+              return ledger.recordSale(shopOrderId, [{ productId, quantity: 2 }]);
             case 'link':
               return ledger.linkOrder(shopOrderId, orderId);
             case 'count':
@@ -63,7 +63,7 @@ describe('StockLedger in Postgres: a sold line leaves the in-flight figure once 
     const productId = 'p-uncounted';
     await dataSource.query(`INSERT INTO shop_listings (product_id, listing_id, believed_stock) VALUES ($1, $2, 10)`, [productId, `L-${productId}`]);
     await inTransaction(async (ledger) => {
-      await ledger.recordSale('SO-uncounted', [{ productId, quantity: 3 }], new Date().toISOString());
+      await ledger.recordSale('SO-uncounted', [{ productId, quantity: 3 }]);
       await ledger.linkOrder('SO-uncounted', 'order-uncounted');
       await ledger.recordCount({ productId, available: 7, sequence: ++sequence, at: new Date().toISOString(), countedOrderIds: ['order-someone-else'] });
     });

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../sync/rows';
-import { afterSaleMadeBeforeZero, believedAfterSale, type BelievedStock } from './stock-policy';
+import { believedAfterSale } from './stock-policy';
 
 /** The in-flight line's order is linked to our order and a count of the product has named that order. */
 const COUNTED = `EXISTS (SELECT 1 FROM order_links l JOIN counted_orders c ON c.order_id = l.order_id
@@ -91,21 +91,19 @@ export class StockLedger {
   }
 
   /**
-   * The shop sold these lines at `soldAt` (its clock; it has already lowered
-   * its stock). Counted once per shop order and product, however often the
-   * shop reports the order; only products with a listing count. Returns the
-   * products affected.
+   * The shop sold these lines (it has already lowered its stock). Counted once
+   * per shop order and product, however often the shop reports the order;
+   * only products with a listing count. Returns the products affected.
    */
-  async recordSale(shopOrderId: string, lines: readonly SoldLine[], soldAt: string): Promise<string[]> {
+  async recordSale(shopOrderId: string, lines: readonly SoldLine[]): Promise<string[]> {
     const perProduct = new Map<string, number>();
     for (const line of lines) perProduct.set(line.productId, (perProduct.get(line.productId) ?? 0) + line.quantity);
     const affected: string[] = [];
     for (const [productId, quantity] of perProduct) {
-      const [listing] = await queryRows<{ believed_stock: number; unheard_at_zero: number; sold_before_zero: boolean }>(
+      const [listing] = await queryRows<{ believed_stock: number }>(
         this.manager,
-        `SELECT believed_stock, unheard_at_zero, COALESCE($2::timestamptz <= stock_zero_seen_at, false) AS sold_before_zero
-         FROM shop_listings WHERE product_id = $1 AND listing_id IS NOT NULL FOR UPDATE`,
-        [productId, soldAt],
+        'SELECT believed_stock FROM shop_listings WHERE product_id = $1 AND listing_id IS NOT NULL FOR UPDATE',
+        [productId],
       );
       if (!listing) continue;
       const inserted = await queryRows<{ product_id: string }>(
@@ -114,13 +112,9 @@ export class StockLedger {
         [shopOrderId, productId, quantity],
       );
       if (inserted.length === 0) continue;
-      const after: BelievedStock = listing.sold_before_zero
-        ? afterSaleMadeBeforeZero({ believed: listing.believed_stock, unheardAtZero: listing.unheard_at_zero }, quantity)
-        : { believed: believedAfterSale(listing.believed_stock, quantity), unheardAtZero: listing.unheard_at_zero };
-      await this.manager.query('UPDATE shop_listings SET believed_stock = $2, unheard_at_zero = $3, sale_heard_since_check = true WHERE product_id = $1', [
+      await this.manager.query('UPDATE shop_listings SET believed_stock = $2, sale_heard_since_check = true WHERE product_id = $1', [
         productId,
-        after.believed,
-        after.unheardAtZero,
+        believedAfterSale(listing.believed_stock, quantity),
       ]);
       affected.push(productId);
     }

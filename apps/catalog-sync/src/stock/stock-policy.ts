@@ -7,21 +7,18 @@
  * in flight); we send deltas against `believed`: the stock we think the shop
  * has, given what we told it and the sales we have heard of.
  *
- * Invariant: the shop's real stock ≤ believed. Our adjustments move both by
- * the same delta, and a sale lowers the real stock first and `believed`
- * later, when we hear of it. Since we only ever move `believed` to the
- * sellable target, the shop never shows more than can be sold as far as we
- * know.
+ * Invariant: believed = the shop's real stock + the sales we have not heard
+ * of yet. A sale lowers the real stock first and `believed` when we hear of
+ * it; an adjustment moves both by what the shop applied. So sending
+ * `sellable − believed` brings the shop to sellable minus the unheard sales,
+ * which is exactly what it may sell: those sales are in no count yet.
  *
- * One exception to "the same delta": the shop floors at zero. A decrease sent
- * while sales are on their way to us (card-inventory counted them before we
- * heard of them) can hit that floor, and the shop absorbs part of it that
- * `believed` does not. Once we raise the stock again, hearing those sales
- * would take `believed` below the real stock by the absorbed part, and the
- * shop would over-promise by it. So when the shop answers zero, all of
- * `believed` is sales made before that answer that we have not heard of yet,
- * and those sales, when heard, lower `believed` by that much at most (see
- * afterSaleMadeBeforeZero).
+ * The shop floors at zero: a decrease sent while sales are on their way to us
+ * can meet a stock those sales already took, and the shop applies only part
+ * of it. Moving `believed` by the delta we asked for would then drop the
+ * unheard sales from it, and the next raise would offer them again (the
+ * sell-out race failed exactly so); so the shop answers how much it applied,
+ * and `believed` moves by that.
  */
 export interface StockFigures {
   /** Cards card-inventory can still allocate (last StockChanged). */
@@ -44,34 +41,18 @@ export function adjustmentTowards(target: number, believed: number): number {
 
 /**
  * `believed` after hearing of a sale of `quantity`: the shop already lowered
- * itself. Floored at zero: a shop at zero refuses sales, so a sale larger than
- * what we believed means the shop had more than we thought (a change we have
- * not heard of yet, or our last decrease floored there), and its real stock is
- * now at least zero, not below.
+ * itself. Not floored at zero: a sale made after an adjustment the shop has
+ * applied but we have not recorded yet can be heard first, and `believed` is
+ * below zero until the adjustment is recorded. Flooring there would leave
+ * `believed` above the truth for good and the shop short of what it may sell.
  */
 export function believedAfterSale(believed: number, quantity: number): number {
-  return Math.max(0, believed - quantity);
+  return believed - quantity;
 }
 
-export interface BelievedStock {
-  believed: number;
-  /** What is left of `believed` at the shop's last zero answer (all of it unheard sales made before that answer). */
-  unheardAtZero: number;
-}
-
-/**
- * Hearing of a sale the shop made before its last answer of zero: it lowers
- * `believed` only out of what `believed` held at that answer; the rest of it
- * is in the zero already (the shop's floor absorbed it).
- */
-export function afterSaleMadeBeforeZero(stock: BelievedStock, quantity: number): BelievedStock {
-  const taken = Math.min(quantity, stock.unheardAtZero);
-  return { believed: Math.max(0, stock.believed - taken), unheardAtZero: stock.unheardAtZero - taken };
-}
-
-/** `believed` after the shop confirmed our adjustment. */
-export function believedAfterAdjustment(believed: number, delta: number): number {
-  return Math.max(0, believed + delta);
+/** `believed` after the shop confirmed our adjustment: moved by what the shop says it applied (it floors at zero), not by what we asked. */
+export function believedAfterAdjustment(believed: number, applied: number): number {
+  return believed + applied;
 }
 
 /**

@@ -163,12 +163,13 @@ export class ShopSync {
     await withTransaction(this.dataSource, async (manager) => {
       const [row] = await queryRows<ListingRow>(manager, 'SELECT * FROM shop_listings WHERE product_id = $1 FOR UPDATE', [task.productId]);
       if (!row || row.adjustment_seq !== decision.seq || row.pending_delta === null) return;
-      const believed = believedAfterAdjustment(row.believed_stock, decision.delta);
-      this.logger.log({ productId: task.productId, seq: decision.seq, delta: decision.delta, believedBefore: row.believed_stock, believed, shopStock: level.stock }, 'stock adjusted on the shop');
+      const believed = believedAfterAdjustment(row.believed_stock, level.applied);
+      this.logger.log(
+        { productId: task.productId, seq: decision.seq, delta: decision.delta, applied: level.applied, believedBefore: row.believed_stock, believed, shopStock: level.stock },
+        'stock adjusted on the shop',
+      );
       await manager.query(
-        `UPDATE shop_listings SET believed_stock = $2, pending_delta = NULL, last_stock_call_at = now(), shop_stock_seen = $3, last_synced_at = now(),
-           stock_zero_seen_at = CASE WHEN $3 = 0 THEN now() ELSE stock_zero_seen_at END,
-           unheard_at_zero = CASE WHEN $3 = 0 THEN $2 ELSE unheard_at_zero END
+        `UPDATE shop_listings SET believed_stock = $2, pending_delta = NULL, last_stock_call_at = now(), shop_stock_seen = $3, last_synced_at = now()
          WHERE product_id = $1`,
         [task.productId, believed, level.stock],
       );

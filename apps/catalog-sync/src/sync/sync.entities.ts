@@ -31,14 +31,6 @@ export class ShopListing {
   @Column({ name: 'last_stock_call_at', type: 'timestamptz', nullable: true })
   lastStockCallAt!: Date | null;
 
-  /** When the shop last answered a stock call with zero (see afterSaleMadeBeforeZero in stock-policy.ts). */
-  @Column({ name: 'stock_zero_seen_at', type: 'timestamptz', nullable: true })
-  stockZeroSeenAt!: Date | null;
-
-  /** What is left of `believed` at that zero answer, all of it sales made before it that we had not heard of yet. */
-  @Column({ name: 'unheard_at_zero', type: 'integer', default: 0 })
-  unheardAtZero!: number;
-
   /** The stock the shop reported last (after our call or a reconciliation), for people reading the mapping. */
   @Column({ name: 'shop_stock_seen', type: 'integer', nullable: true })
   shopStockSeen!: number | null;

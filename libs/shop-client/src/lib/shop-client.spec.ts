@@ -382,12 +382,12 @@ describe('ShopClient', () => {
     });
 
     it('sends stock changes, delisting and refunds as the shop expects', async () => {
-      shop.route('POST', '/api/listings/L1/stock-adjustments', () => ({ status: 200, body: { listingId: 'L1', stock: 7 } }));
+      shop.route('POST', '/api/listings/L1/stock-adjustments', () => ({ status: 200, body: { listingId: 'L1', stock: 7, applied: -3 } }));
       shop.route('PATCH', '/api/listings/L1', () => ({ status: 200, body: { ...listing, status: 'delisted' } }));
       shop.route('POST', '/api/orders/O1/refunds', () => ({ status: 201, body: { refundId: 'R1', status: 'accepted' } }));
       const shopClient = client();
 
-      await expect(shopClient.adjustStock('L1', -3, 'sold')).resolves.toEqual({ listingId: 'L1', stock: 7 });
+      await expect(shopClient.adjustStock('L1', -3, 'sold')).resolves.toEqual({ listingId: 'L1', stock: 7, applied: -3 });
       await expect(shopClient.delist('L1')).resolves.toMatchObject({ status: 'delisted' });
       await expect(shopClient.requestRefund('O1', { refundId: 'R1', amount: { amount: 100, currency: 'CNY' }, reason: 'out of stock' })).resolves.toEqual({
         refundId: 'R1',

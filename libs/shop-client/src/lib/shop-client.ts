@@ -7,6 +7,7 @@ import {
   RefundAccepted,
   ShopApiOrder,
   StockLevel,
+  AdjustedStock,
   type Fulfilment,
   type ListingChanges,
   type NewListing,
@@ -92,15 +93,18 @@ export class ShopClient {
 
   // ── Stock ───────────────────────────────────────────────────────────────
 
-  /** Relative change; the shop floors stock at zero. Safe against the shop's own sales in between, unlike setStock. */
-  adjustStock(listingId: string, delta: number, reason?: string, options: CallOptions = {}): Promise<StockLevel> {
+  /**
+   * Relative change; safe against the shop's own sales in between, unlike
+   * setStock. The shop floors stock at zero and answers how much it applied.
+   */
+  adjustStock(listingId: string, delta: number, reason?: string, options: CallOptions = {}): Promise<AdjustedStock> {
     if (!Number.isInteger(delta)) throw new RangeError(`delta must be an integer, got ${delta}`);
     return this.engine.request({
       ...options,
       method: 'POST',
       path: `/api/listings/${segment(listingId)}/stock-adjustments`,
       json: reason === undefined ? { delta } : { delta, reason },
-      schema: StockLevel,
+      schema: AdjustedStock,
       authorizer: this.tokens,
     });
   }

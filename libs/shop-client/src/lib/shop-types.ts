@@ -36,6 +36,10 @@ export type ListingChanges = Partial<Pick<NewListing, 'title' | 'description' | 
 export const StockLevel = z.object({ listingId: z.string().min(1), stock: z.number().int().nonnegative() });
 export type StockLevel = z.infer<typeof StockLevel>;
 
+/** The answer to an adjustment: the shop floors at zero, so it says how much of the delta it applied. */
+export const AdjustedStock = StockLevel.extend({ applied: z.number().int() });
+export type AdjustedStock = z.infer<typeof AdjustedStock>;
+
 export const ShopOrderStatus = z.enum(['created', 'paid', 'fulfilled', 'cancelled', 'refunded']);
 export type ShopOrderStatus = z.infer<typeof ShopOrderStatus>;
 

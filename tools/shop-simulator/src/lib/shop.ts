@@ -175,14 +175,15 @@ export class Shop {
     return { ...listing };
   }
 
-  adjustStock(listingId: string, delta: number): { listingId: string; stock: number } {
+  /** Floors at zero, and says how much of the delta it applied: a decrease can meet sales the caller has not heard of yet. */
+  adjustStock(listingId: string, delta: number): { listingId: string; stock: number; applied: number } {
     const listing = this.listing(listingId);
     const stock = Math.max(0, listing.stock + delta);
     const applied = stock - listing.stock;
     listing.stock = stock;
     listing.updatedAt = this.stamp();
     this.records.add({ kind: 'stock', listingId, externalId: listing.externalId, source: 'adjustment', requested: delta, delta: applied, stock });
-    return { listingId, stock };
+    return { listingId, stock, applied };
   }
 
   setStock(listingId: string, stock: number): { listingId: string; stock: number } {

@@ -141,7 +141,7 @@ describe('shop simulator', () => {
     it('floors stock at zero, lowers it on each sale and refuses a sale it cannot cover', async () => {
       const listing = await client.createListing({ ...newListing, stock: 3 });
 
-      await expect(client.adjustStock(listing.listingId, -10, 'recount')).resolves.toEqual({ listingId: listing.listingId, stock: 0 });
+      await expect(client.adjustStock(listing.listingId, -10, 'recount')).resolves.toEqual({ listingId: listing.listingId, stock: 0, applied: -3 });
       await expect(client.setStock(listing.listingId, 3)).resolves.toEqual({ listingId: listing.listingId, stock: 3 });
       const sold = await sim.placeOrder({ listingId: listing.listingId, quantity: 2, buyer });
       const refused = await sim.placeOrder({ externalId: 'prod-steam-50', quantity: 2, buyer });
@@ -192,7 +192,7 @@ describe('shop simulator', () => {
       const other = await adjust(7);
 
       expect([first.status, again.status, other.status]).toEqual([200, 200, 422]);
-      expect(await again.json()).toEqual({ listingId: listing.listingId, stock: 9 });
+      expect(await again.json()).toEqual({ listingId: listing.listingId, stock: 9, applied: 4 });
       expect(again.headers.get('idempotent-replayed')).toBe('true');
       expect(await other.json()).toMatchObject({ error: 'idempotency_key_reused' });
       expect(sim.listing(listing.listingId).stock).toBe(9);
@@ -202,7 +202,7 @@ describe('shop simulator', () => {
       const listing = await client.createListing(newListing);
       sim.addFault({ method: 'POST', pathPattern: '/stock-adjustments$', status: 503, times: 2, afterEffect: true });
 
-      await expect(client.adjustStock(listing.listingId, -2, 'sold elsewhere')).resolves.toEqual({ listingId: listing.listingId, stock: 3 });
+      await expect(client.adjustStock(listing.listingId, -2, 'sold elsewhere')).resolves.toEqual({ listingId: listing.listingId, stock: 3, applied: -2 });
 
       expect(sim.records('stock').filter((r) => r.source === 'adjustment')).toHaveLength(1);
       expect(sim.records('fault')).toHaveLength(2);
