@@ -231,11 +231,16 @@ describe('catalog-sync against real Kafka, Postgres and the shop simulator', () 
     let allocatedSinceCount: string[] = [];
     let importedSinceCount = false;
     const pending: Promise<unknown>[] = [];
+    // What the test did and when, printed with the shop's stock changes if a sale goes uncovered.
+    const started = Date.now();
+    const timeline: string[] = [];
+    const note = (what: string) => timeline.push(`${Date.now() - started} ms ${what}`);
 
     // card-inventory, played by the test: allocates each paid order at once and publishes coalesced counts
     // that name the orders they are the first to include, as the real one does.
     const counter = setInterval(() => {
       if (allocatedSinceCount.length === 0 && !importedSinceCount) return;
+      note(`count seq ${sequence + 1}: ${cardsLeft} left, names ${allocatedSinceCount.length} orders`);
       pending.push(stockChanged('P-RACE', cardsLeft, allocatedSinceCount));
       allocatedSinceCount = [];
       importedSinceCount = false;
@@ -250,8 +255,10 @@ describe('catalog-sync against real Kafka, Postgres and the shop simulator', () 
         }
         sold += 1;
         const orderId = `O-${shopOrderId}`;
-        if (cardsLeft < 1) uncovered += 1;
-        else cardsLeft -= 1;
+        if (cardsLeft < 1) {
+          uncovered += 1;
+          note(`${shopOrderId} sold with no card left`);
+        } else cardsLeft -= 1;
         allocatedSinceCount.push(orderId);
         // Risk control and order-processing take a while: the approval (which links the shop order) may come after the count.
         const delay = Math.floor(Math.random() * 400);
@@ -263,6 +270,7 @@ describe('catalog-sync against real Kafka, Postgres and the shop simulator', () 
       for (let burst = 0; burst < 6; burst++) {
         imported += 20;
         cardsLeft += 20;
+        note(`imported 20: ${cardsLeft} left`);
         importedSinceCount = true;
         await sleep(700);
       }
@@ -285,6 +293,11 @@ describe('catalog-sync against real Kafka, Postgres and the shop simulator', () 
     await eventually(() => listing.stock, (st) => st === cardsLeft);
 
     const refusedAsSoldOut = shop.records('order', firstRecord).filter((r) => r.outcome === 'out_of_stock').length;
+    if (uncovered > 0) {
+      const changes = shop.records('stock', firstRecord).filter((r) => r.listingId === listing.listingId);
+      const shown = changes.map((r) => `${Date.parse(r.at) - started} ms ${r.source} ${r.requested}→${r.delta} = ${r.stock}${r.shopOrderId ? ` ${r.shopOrderId}` : ''}`);
+      process.stdout.write(`sell-out race went wrong; the test:\n${timeline.join('\n')}\nthe shop's stock:\n${shown.join('\n')}\n`);
+    }
     expect({ uncovered, sold, cardsLeft, shopStock: listing.stock }).toEqual({ uncovered: 0, sold: 120, cardsLeft: 0, shopStock: 0 });
     // The simulator's record of every stock change: it never went below zero and ends where the cards are.
     expect(Math.min(...stockLevels(listing.listingId, firstRecord))).toBeGreaterThanOrEqual(0);
