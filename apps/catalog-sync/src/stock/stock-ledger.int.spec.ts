@@ -71,4 +71,40 @@ describe('StockLedger in Postgres: a sold line leaves the in-flight figure once 
     const [row] = (await dataSource.query(`SELECT settled_at FROM in_flight_orders WHERE shop_order_id = 'SO-uncounted'`)) as { settled_at: Date | null }[];
     expect(row?.settled_at).toBeNull();
   });
+
+  it('never counts a sale heard after its order was refunded before allocation, nor one refunded while the sale was being recorded', async () => {
+    const productId = 'p-withdrawn';
+    await dataSource.query(`INSERT INTO shop_listings (product_id, listing_id, believed_stock) VALUES ($1, $2, 10)`, [productId, `L-${productId}`]);
+    // Risk control rejected the order and order-processing asked for the refund before catalog-sync heard of the sale.
+    await inTransaction((ledger) => ledger.withdraw({ shopOrderId: 'SO-refunded-first' }));
+    expect(await inTransaction((ledger) => ledger.recordSale('SO-refunded-first', [{ productId, quantity: 3 }]))).toEqual([productId]);
+    expect(await inTransaction((ledger) => ledger.figures(productId))).toEqual({ available: 0, inFlight: 0 });
+    const [first] = (await dataSource.query(`SELECT settled_at FROM in_flight_orders WHERE shop_order_id = 'SO-refunded-first'`)) as { settled_at: Date | null }[];
+    expect(first?.settled_at).not.toBeNull();
+    // The shop lowered its stock for the sale all the same: believed follows it.
+    const [listing] = (await dataSource.query(`SELECT believed_stock FROM shop_listings WHERE product_id = $1`, [productId])) as { believed_stock: number }[];
+    expect(listing?.believed_stock).toBe(7);
+
+    // Sale and withdrawal committing at the same moment: neither sees the other's row, the read still leaves the line out.
+    let releaseSale: () => void = () => undefined;
+    const saleMayCommit = new Promise<void>((resolve) => (releaseSale = resolve));
+    const sale = inTransaction(async (ledger) => {
+      await ledger.recordSale('SO-both-at-once', [{ productId, quantity: 2 }]);
+      await saleMayCommit;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await inTransaction((ledger) => ledger.withdraw({ shopOrderId: 'SO-both-at-once' }));
+    releaseSale();
+    await sale;
+    expect(await inTransaction((ledger) => ledger.figures(productId))).toEqual({ available: 0, inFlight: 0 });
+
+    // An allocated order's refund (after-sale) does not take its line out before its count does.
+    await inTransaction(async (ledger) => {
+      await ledger.recordSale('SO-allocated', [{ productId, quantity: 1 }]);
+      await ledger.linkOrder('SO-allocated', 'order-allocated');
+      await ledger.recordAllocation('order-allocated', new Date().toISOString());
+      await ledger.withdraw({ orderId: 'order-allocated' });
+    });
+    expect(await inTransaction((ledger) => ledger.figures(productId))).toEqual({ available: 0, inFlight: 1 });
+  });
 });

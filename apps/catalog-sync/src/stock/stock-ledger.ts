@@ -6,6 +6,13 @@ import { believedAfterSale } from './stock-policy';
 const COUNTED = `EXISTS (SELECT 1 FROM order_links l JOIN counted_orders c ON c.order_id = l.order_id
                 WHERE l.shop_order_id = f.shop_order_id AND c.product_id = f.product_id)`;
 
+/** The in-flight line's shop order was cancelled or refunded before allocation (possibly before we heard of the sale). */
+const WITHDRAWN = `EXISTS (SELECT 1 FROM withdrawn_orders w WHERE w.shop_order_id = f.shop_order_id)`;
+
+/** No allocation of the shop order `alias` is known. */
+const notAllocated = (alias: string) =>
+  `NOT EXISTS (SELECT 1 FROM order_links l JOIN order_allocations a ON a.order_id = l.order_id WHERE l.shop_order_id = ${alias})`;
+
 export interface SoldLine {
   productId: string;
   quantity: number;
@@ -25,16 +32,17 @@ export class StockLedger {
   /**
    * Available cards and units in flight for one product. A line stops being in
    * flight once a count of the product names its order (StockChanged.
-   * countedOrderIds): from then on `available` already reflects it. Evaluated
-   * here, when read, because the sale, the order link and the count arrive on
-   * different topics in any order.
+   * countedOrderIds): from then on `available` already reflects it; or once
+   * its order is withdrawn before allocation. Evaluated here, when read,
+   * because the sale, the order link, the count and the withdrawal arrive on
+   * different topics in any order (and two of them may commit at once).
    */
   async figures(productId: string): Promise<{ available: number; inFlight: number }> {
     const [row] = await queryRows<{ available: number; in_flight: number }>(
       this.manager,
       `SELECT COALESCE((SELECT available FROM product_stock WHERE product_id = $1), 0)::int AS available,
               COALESCE((SELECT sum(f.quantity) FROM in_flight_orders f
-                        WHERE f.product_id = $1 AND f.settled_at IS NULL AND NOT ${COUNTED}), 0)::int AS in_flight`,
+                        WHERE f.product_id = $1 AND f.settled_at IS NULL AND NOT ${COUNTED} AND NOT ${WITHDRAWN}), 0)::int AS in_flight`,
       [productId],
     );
     return { available: row?.available ?? 0, inFlight: row?.in_flight ?? 0 };
@@ -106,9 +114,12 @@ export class StockLedger {
         [productId],
       );
       if (!listing) continue;
+      // A sale heard after its order was withdrawn is settled from the start.
       const inserted = await queryRows<{ product_id: string }>(
         this.manager,
-        `INSERT INTO in_flight_orders (shop_order_id, product_id, quantity) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING product_id`,
+        `INSERT INTO in_flight_orders (shop_order_id, product_id, quantity, settled_at)
+         VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM withdrawn_orders WHERE shop_order_id = $1) THEN now() END)
+         ON CONFLICT DO NOTHING RETURNING product_id`,
         [shopOrderId, productId, quantity],
       );
       if (inserted.length === 0) continue;
@@ -149,19 +160,24 @@ export class StockLedger {
 
   /**
    * The order will get no cards (cancelled, rejected and refunded): its
-   * unallocated lines stop counting. Allocated lines wait for their count.
+   * unallocated lines stop counting, and so do those of a sale we hear of
+   * later (the withdrawal is recorded). Allocated lines wait for their count.
    * Returns the products affected.
    */
   async withdraw(match: { shopOrderId: string } | { orderId: string }): Promise<string[]> {
-    const orders =
-      'shopOrderId' in match ? '$1::text' : '(SELECT l.shop_order_id FROM order_links l WHERE l.order_id = $1)';
+    const shopOrders =
+      'shopOrderId' in match ? 'SELECT $1::text AS shop_order_id' : 'SELECT l.shop_order_id FROM order_links l WHERE l.order_id = $1';
+    const key = 'shopOrderId' in match ? match.shopOrderId : match.orderId;
+    await this.manager.query(
+      `INSERT INTO withdrawn_orders (shop_order_id) SELECT o.shop_order_id FROM (${shopOrders}) o WHERE ${notAllocated('o.shop_order_id')} ON CONFLICT DO NOTHING`,
+      [key],
+    );
     const rows = await queryRows<{ product_id: string }>(
       this.manager,
       `UPDATE in_flight_orders f SET settled_at = now()
-       WHERE f.shop_order_id IN (${orders}) AND f.settled_at IS NULL
-         AND NOT EXISTS (SELECT 1 FROM order_links l JOIN order_allocations a ON a.order_id = l.order_id WHERE l.shop_order_id = f.shop_order_id)
+       WHERE f.shop_order_id IN (SELECT o.shop_order_id FROM (${shopOrders}) o) AND f.settled_at IS NULL AND ${notAllocated('f.shop_order_id')}
        RETURNING f.product_id`,
-      ['shopOrderId' in match ? match.shopOrderId : match.orderId],
+      [key],
     );
     return rows.map((r) => r.product_id);
   }
@@ -181,5 +197,6 @@ export class StockLedger {
     await this.manager.query(`DELETE FROM order_allocations WHERE allocated_at < now() - interval '7 days'`);
     await this.manager.query(`DELETE FROM order_links WHERE linked_at < now() - interval '7 days'`);
     await this.manager.query(`DELETE FROM counted_orders WHERE counted_at < now() - interval '7 days'`);
+    await this.manager.query(`DELETE FROM withdrawn_orders WHERE withdrawn_at < now() - interval '7 days'`);
   }
 }

@@ -90,3 +90,17 @@ export class CountedOrder {
   @CreateDateColumn({ name: 'counted_at', type: 'timestamptz' })
   countedAt!: Date;
 }
+
+/**
+ * A shop order cancelled or refunded before allocation. Kept because the sale
+ * itself may reach us after that (different topics, a restarted consumer): a
+ * sale of a withdrawn order never counts as in flight.
+ */
+@Entity({ name: 'withdrawn_orders' })
+export class WithdrawnOrder {
+  @PrimaryColumn({ name: 'shop_order_id', type: 'text', primaryKeyConstraintName: 'pk_withdrawn_orders' })
+  shopOrderId!: string;
+
+  @CreateDateColumn({ name: 'withdrawn_at', type: 'timestamptz' })
+  withdrawnAt!: Date;
+}
